@@ -1,0 +1,731 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config_dhcp.c - the [server], [subnet CIDR] and [host NAME] sections,
+ * DHCP option values, and the checks that span them (ranges inside their
+ * subnet and apart from each other, unique MACs and addresses).
+ */
+#include "config.h"
+#include "config_parse.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_LEASE_TIME 3600
+#define DEFAULT_MAX_LEASE_TIME 86400
+
+static void addr_str(uint32_t addr, char buf[INET_ADDRSTRLEN])
+{
+	struct in_addr a = { .s_addr = htonl(addr) };
+
+	inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+/* --- DHCP option values --- */
+
+static int option_put(struct config_parser *p, struct config_options *opts,
+		      uint8_t code, const uint8_t *data, size_t len)
+{
+	int i;
+
+	if (len > 255) {
+		config_error(p, "option %u value is %zu bytes; at most 255 fit",
+			     code, len);
+		return -EINVAL;
+	}
+	for (size_t j = 0; j < opts->len; j++)
+		if (opts->items[j].code == code) {
+			config_error(p, "option %u is set twice", code);
+			return -EINVAL;
+		}
+	i = config_array_push((void **)&opts->items, &opts->len,
+			      sizeof(*opts->items));
+	if (i < 0)
+		return i;
+	opts->items[i].code = code;
+	opts->items[i].len = (uint8_t)len;
+	memcpy(opts->items[i].data, data, len);
+	return 0;
+}
+
+static bool looks_like_ipv4_list(const char *s)
+{
+	if (!isdigit((unsigned char)*s) || !strchr(s, '.'))
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s) && *s != '.' && *s != ',' &&
+		    !isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static int option_put_ipv4_list(struct config_parser *p,
+				struct config_options *opts, uint8_t code,
+				const char *value)
+{
+	uint8_t buf[256];
+	size_t len = 0, n = 0;
+	char **items;
+	int r = 0;
+
+	if (config_read_list(p, value, &items, &n) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t a, be;
+
+		if (config_read_ipv4(p, items[i], &a) < 0) {
+			r = -EINVAL;
+		} else if (len + 4 <= sizeof(buf)) {
+			be = htonl(a);
+			memcpy(buf + len, &be, 4);
+			len += 4;
+		}
+		free(items[i]);
+	}
+	free(items);
+	return r < 0 ? r : option_put(p, opts, code, buf, len);
+}
+
+/*
+ * `option-NN = VALUE`: "text" (quoted) or a bare word is a string;
+ * 1.2.3.4[, 5.6.7.8] is a list of addresses; hex:01:02 is raw bytes;
+ * u8:N, u16:N, u32:N are numbers of that width.
+ */
+static int option_put_value(struct config_parser *p,
+			    struct config_options *opts, uint8_t code,
+			    const char *value)
+{
+	static const struct {
+		const char *prefix;
+		unsigned width;
+	} ints[] = { { "u8:", 1 }, { "u16:", 2 }, { "u32:", 4 } };
+	size_t len = strlen(value);
+
+	for (size_t i = 0; i < 3; i++) {
+		uint8_t buf[4];
+		uint64_t v;
+		unsigned w = ints[i].width;
+
+		if (strncmp(value, ints[i].prefix, strlen(ints[i].prefix)))
+			continue;
+		if (config_read_uint(p, value + strlen(ints[i].prefix), 0,
+				     w == 4 ? UINT32_MAX : (1ull << (8 * w)) - 1,
+				     &v) < 0)
+			return -EINVAL;
+		for (unsigned b = 0; b < w; b++)
+			buf[b] = (uint8_t)(v >> (8 * (w - 1 - b)));
+		return option_put(p, opts, code, buf, w);
+	}
+	if (!strncmp(value, "hex:", 4)) {
+		uint8_t *bytes;
+		size_t n;
+		int r;
+
+		if (config_read_hex(p, value + 4, &bytes, &n) < 0)
+			return -EINVAL;
+		r = option_put(p, opts, code, bytes, n);
+		free(bytes);
+		return r;
+	}
+	if (len >= 2 && value[0] == '"' && value[len - 1] == '"')
+		return option_put(p, opts, code, (const uint8_t *)value + 1,
+				  len - 2);
+	if (looks_like_ipv4_list(value))
+		return option_put_ipv4_list(p, opts, code, value);
+	if (!len) {
+		config_error(p, "option %u has no value", code);
+		return -EINVAL;
+	}
+	return option_put(p, opts, code, (const uint8_t *)value, len);
+}
+
+/* Keys shared by [subnet] and [host]: options and boot files. */
+struct dhcp_common {
+	struct config_options *options;
+	struct config_boot *boot;
+};
+
+static const struct {
+	const char *key;
+	enum config_boot_kind kind;
+} boot_keys[] = {
+	{ "filename", CONFIG_BOOT_DEFAULT },
+	{ "filename-bios", CONFIG_BOOT_BIOS },
+	{ "filename-uefi32", CONFIG_BOOT_UEFI32 },
+	{ "filename-uefi", CONFIG_BOOT_UEFI64 },
+	{ "filename-arm64", CONFIG_BOOT_ARM64 },
+	{ "filename-http", CONFIG_BOOT_HTTP },
+	{ "filename-ipxe", CONFIG_BOOT_IPXE },
+};
+
+static const struct {
+	const char *key;
+	uint8_t code;
+	bool addresses;
+} named_options[] = {
+	{ "routers", 3, true },     { "dns", 6, true },
+	{ "domain", 15, false },    { "broadcast", 28, true },
+	{ "ntp", 42, true },        { "hostname", 12, false },
+};
+
+static int common_key(struct config_parser *p, struct dhcp_common *c,
+		      const char *key, const char *value)
+{
+	uint64_t code;
+
+	for (size_t i = 0; i < sizeof(boot_keys) / sizeof(boot_keys[0]); i++)
+		if (!strcmp(key, boot_keys[i].key)) {
+			if (c->boot->filename[boot_keys[i].kind]) {
+				config_error(p, "'%s' is set twice", key);
+				return -EINVAL;
+			}
+			if (strlen(value) > 127) {
+				config_error(p, "'%s' is longer than the 127 "
+					     "bytes a boot file name may have",
+					     key);
+				return -EINVAL;
+			}
+			return config_read_string(
+				p, value, &c->boot->filename[boot_keys[i].kind]);
+		}
+	if (!strcmp(key, "next-server")) {
+		uint32_t a;
+
+		if (config_read_ipv4(p, value, &a) < 0)
+			return -EINVAL;
+		c->boot->next_server.s_addr = htonl(a);
+		return 0;
+	}
+	if (!strcmp(key, "server-name")) {
+		if (strlen(value) > 63) {
+			config_error(p, "server-name is longer than 63 bytes");
+			return -EINVAL;
+		}
+		return config_read_string(p, value, &c->boot->server_name);
+	}
+	for (size_t i = 0; i < sizeof(named_options) / sizeof(named_options[0]);
+	     i++)
+		if (!strcmp(key, named_options[i].key))
+			return named_options[i].addresses
+				       ? option_put_ipv4_list(p, c->options,
+							      named_options[i].code,
+							      value)
+				       : option_put_value(p, c->options,
+							  named_options[i].code,
+							  value);
+	if (!strncmp(key, "option-", 7)) {
+		if (config_read_uint(p, key + 7, 1, 254, &code) < 0)
+			return -EINVAL;
+		return option_put_value(p, c->options, (uint8_t)code, value);
+	}
+	return -ENOENT;
+}
+
+/* --- [server] --- */
+
+static int server_begin(struct config_parser *p, const char *arg)
+{
+	(void)p;
+	(void)arg;
+	return 0;
+}
+
+static void *server_object(struct config_parser *p, size_t index)
+{
+	(void)index;
+	return &p->config->server;
+}
+
+static int set_interface(struct config_parser *p, void *obj, const char *v)
+{
+	struct config_server *s = obj;
+
+	return config_read_list(p, v, &s->interfaces, &s->n_interfaces);
+}
+
+static int set_address(struct config_parser *p, void *obj, const char *v)
+{
+	struct config_server *s = obj;
+	uint32_t a;
+
+	if (config_read_ipv4(p, v, &a) < 0)
+		return -EINVAL;
+	s->address.s_addr = htonl(a);
+	return 0;
+}
+
+static int set_state_dir(struct config_parser *p, void *obj, const char *v)
+{
+	struct config_server *s = obj;
+
+	if (v[0] != '/') {
+		config_error(p, "state-dir must be an absolute path");
+		return -EINVAL;
+	}
+	return config_read_string(p, v, &s->state_dir);
+}
+
+static int set_user(struct config_parser *p, void *obj, const char *v)
+{
+	return config_read_string(p, v, &((struct config_server *)obj)->user);
+}
+
+static int set_port(struct config_parser *p, const char *v, uint16_t *port)
+{
+	uint64_t n;
+
+	if (config_read_uint(p, v, 1, 65535, &n) < 0)
+		return -EINVAL;
+	*port = (uint16_t)n;
+	return 0;
+}
+
+static int set_dhcp_port(struct config_parser *p, void *obj, const char *v)
+{
+	return set_port(p, v, &((struct config_server *)obj)->dhcp_port);
+}
+
+static int set_proxy_port(struct config_parser *p, void *obj, const char *v)
+{
+	return set_port(p, v, &((struct config_server *)obj)->proxy_port);
+}
+
+static const struct config_key server_keys[] = {
+	{ "interface", set_interface, false },
+	{ "address", set_address, false },
+	{ "state-dir", set_state_dir, false },
+	{ "user", set_user, false },
+	{ "dhcp-port", set_dhcp_port, false },
+	{ "proxy-port", set_proxy_port, false },
+	{ NULL, NULL, false },
+};
+
+const struct config_section_kind config_section_server = {
+	.name = "server",
+	.unique = true,
+	.begin = server_begin,
+	.object = server_object,
+	.keys = server_keys,
+};
+
+/* --- [subnet CIDR] --- */
+
+static int subnet_begin(struct config_parser *p, const char *arg)
+{
+	struct config *c = p->config;
+	char addr[INET_ADDRSTRLEN + 1];
+	struct config_subnet *s;
+	const char *slash = strchr(arg, '/');
+	uint64_t prefix;
+	uint32_t network;
+	int i;
+
+	if (!slash || (size_t)(slash - arg) >= sizeof(addr)) {
+		config_error(p, "subnet '%s' is not in CIDR form (like "
+			     "172.25.254.0/24)", arg);
+		return -EINVAL;
+	}
+	memcpy(addr, arg, (size_t)(slash - arg));
+	addr[slash - arg] = '\0';
+	if (config_read_ipv4(p, addr, &network) < 0 ||
+	    config_read_uint(p, slash + 1, 1, 30, &prefix) < 0)
+		return -EINVAL;
+	i = config_array_push((void **)&c->subnets, &c->n_subnets,
+			      sizeof(*c->subnets));
+	if (i < 0)
+		return i;
+	s = &c->subnets[i];
+	s->name = strdup(arg);
+	s->prefix = (unsigned)prefix;
+	s->netmask = ~0u << (32 - prefix);
+	s->network = network & s->netmask;
+	s->lease_time = DEFAULT_LEASE_TIME;
+	s->max_lease_time = 0;
+	s->file = strdup(p->file);
+	s->line = p->line;
+	if (s->network != network)
+		config_error(p, "subnet %s has host bits set; did you mean "
+			     "%u.%u.%u.%u/%u?", arg, s->network >> 24,
+			     (s->network >> 16) & 255, (s->network >> 8) & 255,
+			     s->network & 255, s->prefix);
+	return i;
+}
+
+static void *subnet_object(struct config_parser *p, size_t index)
+{
+	return &p->config->subnets[index];
+}
+
+static int set_range(struct config_parser *p, void *obj, const char *v)
+{
+	struct config_subnet *s = obj;
+	char buf[2 * INET_ADDRSTRLEN + 8], *dash, *first, *last;
+	uint32_t a, b;
+	int i;
+
+	if (strlen(v) >= sizeof(buf) || !(dash = strchr(v, '-'))) {
+		config_error(p, "range must be 'FIRST - LAST'");
+		return -EINVAL;
+	}
+	strcpy(buf, v);
+	dash = buf + (dash - v);
+	*dash = '\0';
+	first = buf;
+	last = dash + 1;
+	while (*first == ' ' || *first == '\t')
+		first++;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	for (char *e = dash; e > first && (e[-1] == ' ' || e[-1] == '\t');)
+		*--e = '\0';
+	if (config_read_ipv4(p, first, &a) < 0 ||
+	    config_read_ipv4(p, last, &b) < 0)
+		return -EINVAL;
+	if (a > b) {
+		config_error(p, "range %s starts after it ends", v);
+		return -EINVAL;
+	}
+	i = config_array_push((void **)&s->ranges, &s->n_ranges,
+			      sizeof(*s->ranges));
+	if (i < 0)
+		return i;
+	s->ranges[i] = (struct config_range){ a, b, p->line };
+	return 0;
+}
+
+static int set_seconds(struct config_parser *p, const char *v, uint32_t *ret)
+{
+	uint64_t n;
+
+	if (config_read_uint(p, v, 60, UINT32_MAX - 1, &n) < 0)
+		return -EINVAL;
+	*ret = (uint32_t)n;
+	return 0;
+}
+
+static int set_lease_time(struct config_parser *p, void *obj, const char *v)
+{
+	return set_seconds(p, v, &((struct config_subnet *)obj)->lease_time);
+}
+
+static int set_max_lease_time(struct config_parser *p, void *obj,
+			      const char *v)
+{
+	return set_seconds(p, v, &((struct config_subnet *)obj)->max_lease_time);
+}
+
+static int set_mode(struct config_parser *p, void *obj, const char *v)
+{
+	struct config_subnet *s = obj;
+
+	if (!strcmp(v, "full"))
+		s->mode = CONFIG_MODE_FULL;
+	else if (!strcmp(v, "proxy"))
+		s->mode = CONFIG_MODE_PROXY;
+	else {
+		config_error(p, "mode must be 'full' or 'proxy'");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int subnet_other_key(struct config_parser *p, void *obj,
+			    const char *key, const char *value)
+{
+	struct config_subnet *s = obj;
+	struct dhcp_common c = { &s->options, &s->boot };
+
+	return common_key(p, &c, key, value);
+}
+
+static const struct config_key subnet_keys[] = {
+	{ "range", set_range, true },
+	{ "lease-time", set_lease_time, false },
+	{ "max-lease-time", set_max_lease_time, false },
+	{ "mode", set_mode, false },
+	{ NULL, NULL, false },
+};
+
+const struct config_section_kind config_section_subnet = {
+	.name = "subnet",
+	.takes_arg = true,
+	.begin = subnet_begin,
+	.object = subnet_object,
+	.keys = subnet_keys,
+	.other_key = subnet_other_key,
+};
+
+/* --- [host NAME] --- */
+
+static int host_begin(struct config_parser *p, const char *arg)
+{
+	struct config *c = p->config;
+	int i;
+
+	for (size_t j = 0; j < c->n_hosts; j++)
+		if (!strcmp(c->hosts[j].name, arg)) {
+			config_error(p, "host %s is already defined at %s:%u",
+				     arg, c->hosts[j].file, c->hosts[j].line);
+			return -EINVAL;
+		}
+	i = config_array_push((void **)&c->hosts, &c->n_hosts,
+			      sizeof(*c->hosts));
+	if (i < 0)
+		return i;
+	c->hosts[i].name = strdup(arg);
+	c->hosts[i].file = strdup(p->file);
+	c->hosts[i].line = p->line;
+	return i;
+}
+
+static void *host_object(struct config_parser *p, size_t index)
+{
+	return &p->config->hosts[index];
+}
+
+static int set_mac(struct config_parser *p, void *obj, const char *v)
+{
+	struct config_host *h = obj;
+
+	if (config_read_mac(p, v, h->mac) < 0)
+		return -EINVAL;
+	h->has_mac = true;
+	return 0;
+}
+
+static int set_client_id(struct config_parser *p, void *obj, const char *v)
+{
+	struct config_host *h = obj;
+
+	return config_read_hex(p, v, &h->client_id, &h->client_id_len);
+}
+
+static int set_ip(struct config_parser *p, void *obj, const char *v)
+{
+	return config_read_ipv4(p, v, &((struct config_host *)obj)->ip);
+}
+
+static int set_profile(struct config_parser *p, void *obj, const char *v)
+{
+	return config_read_string(p, v, &((struct config_host *)obj)->profile);
+}
+
+static int host_other_key(struct config_parser *p, void *obj,
+			  const char *key, const char *value)
+{
+	struct config_host *h = obj;
+	struct dhcp_common c = { &h->options, &h->boot };
+
+	return common_key(p, &c, key, value);
+}
+
+static const struct config_key host_keys[] = {
+	{ "mac", set_mac, false },
+	{ "client-id", set_client_id, false },
+	{ "ip", set_ip, false },
+	{ "profile", set_profile, false },
+	{ NULL, NULL, false },
+};
+
+const struct config_section_kind config_section_host = {
+	.name = "host",
+	.takes_arg = true,
+	.begin = host_begin,
+	.object = host_object,
+	.keys = host_keys,
+	.other_key = host_other_key,
+};
+
+/* --- checks across sections --- */
+
+static void validate_subnets(struct config_parser *p)
+{
+	struct config *c = p->config;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	for (size_t i = 0; i < c->n_subnets; i++) {
+		struct config_subnet *s = &c->subnets[i];
+
+		if (!s->max_lease_time)
+			s->max_lease_time = s->lease_time > DEFAULT_MAX_LEASE_TIME
+						    ? s->lease_time
+						    : DEFAULT_MAX_LEASE_TIME;
+		if (s->max_lease_time < s->lease_time)
+			config_error_at(p, s->file, s->line,
+					"max-lease-time is below lease-time in "
+					"subnet %s", s->name);
+		if (s->mode == CONFIG_MODE_PROXY && s->n_ranges)
+			config_error_at(p, s->file, s->ranges[0].line,
+					"a proxy subnet hands out no addresses: "
+					"remove 'range' or set mode = full");
+		for (size_t j = 0; j < i; j++) {
+			struct config_subnet *o = &c->subnets[j];
+			uint32_t mask = s->netmask & o->netmask;
+
+			if ((s->network & mask) == (o->network & mask))
+				config_error_at(p, s->file, s->line,
+						"subnet %s overlaps subnet %s "
+						"(%s:%u)", s->name, o->name,
+						o->file, o->line);
+		}
+		for (size_t r = 0; r < s->n_ranges; r++) {
+			struct config_range *rg = &s->ranges[r];
+			uint32_t bcast = s->network | ~s->netmask;
+
+			addr_str(rg->first, a);
+			addr_str(rg->last, b);
+			if ((rg->first & s->netmask) != s->network ||
+			    (rg->last & s->netmask) != s->network)
+				config_error_at(p, s->file, rg->line,
+						"range %s - %s is outside subnet %s",
+						a, b, s->name);
+			else if (rg->first == s->network || rg->last == bcast)
+				config_error_at(p, s->file, rg->line,
+						"range %s - %s includes the "
+						"network or broadcast address",
+						a, b);
+			for (size_t q = 0; q < r; q++)
+				if (rg->first <= s->ranges[q].last &&
+				    s->ranges[q].first <= rg->last)
+					config_error_at(p, s->file, rg->line,
+							"range %s - %s overlaps the "
+							"range at line %u", a, b,
+							s->ranges[q].line);
+		}
+	}
+}
+
+static void validate_hosts(struct config_parser *p)
+{
+	struct config *c = p->config;
+	char a[INET_ADDRSTRLEN];
+
+	for (size_t i = 0; i < c->n_hosts; i++) {
+		struct config_host *h = &c->hosts[i];
+
+		if (!h->has_mac && !h->client_id)
+			config_error_at(p, h->file, h->line,
+					"host %s needs 'mac' or 'client-id'",
+					h->name);
+		if (h->ip && !config_subnet_find(c, h->ip)) {
+			addr_str(h->ip, a);
+			config_error_at(p, h->file, h->line,
+					"host %s: %s is in no configured subnet",
+					h->name, a);
+		}
+		for (size_t j = 0; j < i; j++) {
+			struct config_host *o = &c->hosts[j];
+
+			if (h->has_mac && o->has_mac &&
+			    !memcmp(h->mac, o->mac, 6))
+				config_error_at(p, h->file, h->line,
+						"host %s has the same MAC as "
+						"host %s (%s:%u)", h->name,
+						o->name, o->file, o->line);
+			if (h->ip && h->ip == o->ip) {
+				addr_str(h->ip, a);
+				config_error_at(p, h->file, h->line,
+						"host %s has the same address %s "
+						"as host %s (%s:%u)", h->name, a,
+						o->name, o->file, o->line);
+			}
+			if (h->client_id && o->client_id &&
+			    h->client_id_len == o->client_id_len &&
+			    !memcmp(h->client_id, o->client_id,
+				    h->client_id_len))
+				config_error_at(p, h->file, h->line,
+						"host %s has the same client-id "
+						"as host %s (%s:%u)", h->name,
+						o->name, o->file, o->line);
+		}
+	}
+}
+
+void config_validate_dhcp(struct config_parser *p)
+{
+	struct config *c = p->config;
+
+	if (c->n_subnets && !c->server.n_interfaces)
+		config_error_at(p, p->file, 1, "[server] needs 'interface': "
+				"the interfaces to serve DHCP on");
+	if (!c->server.state_dir)
+		c->server.state_dir = strdup("/var/lib/pxed");
+	validate_subnets(p);
+	validate_hosts(p);
+}
+
+/* --- lookups --- */
+
+const struct config_subnet *config_subnet_find(const struct config *config,
+					       uint32_t addr)
+{
+	for (size_t i = 0; i < config->n_subnets; i++)
+		if ((addr & config->subnets[i].netmask) ==
+		    config->subnets[i].network)
+			return &config->subnets[i];
+	return NULL;
+}
+
+const struct config_host *config_host_by_mac(const struct config *config,
+					     const uint8_t mac[6])
+{
+	for (size_t i = 0; i < config->n_hosts; i++)
+		if (config->hosts[i].has_mac &&
+		    !memcmp(config->hosts[i].mac, mac, 6))
+			return &config->hosts[i];
+	return NULL;
+}
+
+const struct config_host *config_host_by_client_id(const struct config *config,
+						   const uint8_t *id, size_t len)
+{
+	for (size_t i = 0; i < config->n_hosts; i++) {
+		const struct config_host *h = &config->hosts[i];
+
+		if (h->client_id && h->client_id_len == len &&
+		    !memcmp(h->client_id, id, len))
+			return h;
+	}
+	return NULL;
+}
+
+/* --- freeing --- */
+
+static void boot_free(struct config_boot *b)
+{
+	for (size_t i = 0; i < CONFIG_BOOT_KINDS; i++)
+		free(b->filename[i]);
+	free(b->server_name);
+}
+
+void config_free_dhcp(struct config *config)
+{
+	for (size_t i = 0; i < config->server.n_interfaces; i++)
+		free(config->server.interfaces[i]);
+	free(config->server.interfaces);
+	free(config->server.state_dir);
+	free(config->server.user);
+	for (size_t i = 0; i < config->n_subnets; i++) {
+		struct config_subnet *s = &config->subnets[i];
+
+		free(s->name);
+		free(s->ranges);
+		free(s->options.items);
+		boot_free(&s->boot);
+		free(s->file);
+	}
+	free(config->subnets);
+	for (size_t i = 0; i < config->n_hosts; i++) {
+		struct config_host *h = &config->hosts[i];
+
+		free(h->name);
+		free(h->client_id);
+		free(h->options.items);
+		boot_free(&h->boot);
+		free(h->profile);
+		free(h->file);
+	}
+	free(config->hosts);
+}

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c - the command line: serve, check, version, help.
+ */
+#include "config.h"
+#include "log.h"
+#include "serve.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef PXED_VERSION
+#define PXED_VERSION "unknown"
+#endif
+
+struct command {
+	const char *name;
+	const char *summary;
+	const char *usage;
+	int (*run)(int argc, char **argv);
+};
+
+static int usage_error(const char *cmd, const char *what)
+{
+	fprintf(stderr, "pxed %s: %s\nTry 'pxed %s --help'.\n", cmd, what, cmd);
+	return 2;
+}
+
+/* Options shared by serve and check: -c FILE, -v, -h. */
+struct common_opts {
+	const char *config_path;
+	int verbose;
+	bool help;
+};
+
+static int parse_common(const char *cmd, int argc, char **argv,
+			struct common_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config_path = optarg;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			o->help = true;
+			return 0;
+		default:
+			return usage_error(cmd, "bad option");
+		}
+	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument");
+	if (!o->config_path)
+		o->config_path = "/etc/pxed/pxed.conf";
+	return 0;
+}
+
+static void print_diags(const struct config_diags *d)
+{
+	for (size_t i = 0; i < d->len; i++)
+		fprintf(stderr, "%s:%u: %s\n", d->items[i].file,
+			d->items[i].line, d->items[i].message);
+}
+
+static int cmd_check(int argc, char **argv);
+static int cmd_serve(int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "serve", "run the DHCP, TFTP and HTTP servers",
+	  "Usage: pxed serve [-c FILE] [-v]\n"
+	  "Run in the foreground, logging to stderr.\n"
+	  "  -c, --config FILE  configuration (default /etc/pxed/pxed.conf)\n"
+	  "  -v, --verbose      more detail; twice for per-packet debugging\n"
+	  "Signals: SIGTERM/SIGINT stop cleanly; SIGHUP reloads the config\n"
+	  "(a bad new config is reported and the old one stays in force).\n",
+	  cmd_serve },
+	{ "check", "validate a configuration file",
+	  "Usage: pxed check [-c FILE]\n"
+	  "Print every problem as FILE:LINE: message; exit 1 if any.\n",
+	  cmd_check },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	struct common_opts o = { 0 };
+	struct config_diags diags = { 0 };
+	struct config *config = NULL;
+	int r;
+
+	r = parse_common("check", argc, argv, &o);
+	if (r)
+		return r;
+	if (o.help) {
+		fputs(command_find("check")->usage, stdout);
+		return 0;
+	}
+	r = config_load(o.config_path, &config, &diags);
+	print_diags(&diags);
+	config_diags_clear(&diags);
+	if (r < 0)
+		return 1;
+	r = serve_check_resources(config);
+	config_free(config);
+	if (r < 0)
+		return 1;
+	printf("%s: ok\n", o.config_path);
+	return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	struct common_opts o = { 0 };
+	int r;
+
+	r = parse_common("serve", argc, argv, &o);
+	if (r)
+		return r;
+	if (o.help) {
+		fputs(command_find("serve")->usage, stdout);
+		return 0;
+	}
+	log_set_level(o.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+	return serve_run(o.config_path) < 0 ? 1 : 0;
+}
+
+static void print_help(FILE *out)
+{
+	fputs("Usage: pxed COMMAND [OPTIONS]\n"
+	      "A network-boot server: DHCP, TFTP and HTTP in one daemon.\n\n"
+	      "Commands:\n", out);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	fputs("\n  pxed COMMAND --help   options of one command\n"
+	      "  pxed --version        print the version\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd;
+
+	if (argc < 2) {
+		print_help(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		print_help(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("pxed %s\n", PXED_VERSION);
+		return 0;
+	}
+	cmd = command_find(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "pxed: unknown command '%s'\n", argv[1]);
+		print_help(stderr);
+		return 2;
+	}
+	return cmd->run(argc - 1, argv + 1);
+}
