@@ -102,6 +102,7 @@ class Topology:
 
     def __init__(self, tmp_path, clients=1):
         self.tmp = str(tmp_path)
+        os.makedirs(self.tmp, exist_ok=True)
         self.procs = []
         self.namespaces = []
         self.server = self._netns("s")
