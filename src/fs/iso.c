@@ -1,0 +1,519 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fs/iso.c - ISO9660 images indexed in memory; see fs/iso.h.
+ *
+ * libiso9660 reads the directory records (Rock Ridge, Joliet, plain); we
+ * walk them once at open into a tree whose directories keep their children
+ * sorted, so a lookup is a binary search per component. An image is
+ * outside input: the walk bounds depth and node count and skips names that
+ * could not be asked for (empty, ".", "..", containing '/') and directories
+ * that point back at an ancestor.
+ */
+#include "fs/iso.h"
+#include "fs/path.h"
+#include "log.h"
+
+#include <cdio/iso9660.h>
+#include <cdio/logging.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Files libiso9660 may scan looking for Rock Ridge before giving up. */
+#define ISO_RR_PROBE_FILES 1000
+
+struct iso_node {
+	char *name;                  /* as matched: lowercase if fold_case */
+	struct iso_node *parent;     /* NULL for the root */
+	struct iso_node *children;   /* directories: sorted by strcmp */
+	size_t n_children;
+	char *symlink;               /* Rock Ridge symlink target, or NULL */
+	uint64_t offset;
+	uint64_t size;
+	time_t mtime;
+	lsn_t lsn;                   /* to refuse directory cycles */
+	bool is_dir;
+};
+
+struct iso_image {
+	int fd;
+	struct stat st;
+	bool fold_case;              /* plain ISO9660 names */
+	struct iso_node root;
+};
+
+struct iso_builder {
+	iso9660_t *cdio;
+	struct iso_image *img;
+	size_t n_nodes;
+	char path[FS_PATH_MAX * 2];  /* libiso9660's name of the directory */
+};
+
+static void iso_cdio_log(cdio_log_level_t level, const char *message)
+{
+	/* Damaged images are expected input: their complaints are debug. An
+	   assertion is a bug in libiso9660 that it does not survive. */
+	if (level == CDIO_LOG_ASSERT) {
+		log_error("libiso9660: %s", message);
+		abort();
+	}
+	log_debug("libiso9660: %s", message);
+}
+
+static void iso_cdio_log_init(void)
+{
+	cdio_log_set_handler(iso_cdio_log);
+}
+
+/* --- building the index --- */
+
+static void iso_node_clear(struct iso_node *node)
+{
+	for (size_t i = 0; i < node->n_children; i++)
+		iso_node_clear(&node->children[i]);
+	free(node->children);
+	free(node->name);
+	free(node->symlink);
+}
+
+/* Plain ISO9660 "VMLINUZ.;1" → "vmlinuz": what installers ask for. */
+static void iso_plain_name(char *name)
+{
+	char *semicolon = strchr(name, ';');
+	size_t len;
+
+	if (semicolon)
+		*semicolon = '\0';
+	len = strlen(name);
+	if (len > 1 && name[len - 1] == '.')
+		name[len - 1] = '\0';
+	for (char *p = name; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+}
+
+static bool iso_name_servable(const char *name)
+{
+	return name[0] && strcmp(name, ".") && strcmp(name, "..") &&
+	       !strchr(name, '/') && strlen(name) <= FS_NAME_MAX;
+}
+
+/*
+ * A file over 4 GiB is several directory records of the same name
+ * (ISO9660 multi-extent), which libiso9660 2.1 lists one by one. Join
+ * them if they are contiguous, so the file is still one range of the
+ * image. Returns true if `s` was joined onto `prev`.
+ */
+static bool iso_join_extent(struct iso_node *prev, const char *raw_prev,
+			    const iso9660_stat_t *s)
+{
+	if (!prev || prev->is_dir || s->type != _STAT_FILE ||
+	    strcmp(raw_prev, s->filename))
+		return false;
+	if (prev->size % ISO_BLOCKSIZE ||
+	    prev->offset + prev->size != (uint64_t)s->lsn * ISO_BLOCKSIZE)
+		return false;
+	prev->size += s->size;
+	return true;
+}
+
+static int iso_node_fill(struct iso_node *node, const iso9660_stat_t *s)
+{
+	struct tm tm = s->tm;   /* mktime normalises its argument */
+
+	node->name = strdup(s->filename);
+	if (!node->name)
+		return -ENOMEM;
+	if (s->rr.b3_rock == yep && S_ISLNK(s->rr.st_mode)) {
+		/* A link without a target leads nowhere: "" gives -ENOENT. */
+		node->symlink = strdup(s->rr.psz_symlink ? s->rr.psz_symlink :
+							   "");
+		if (!node->symlink)
+			return -ENOMEM;
+	}
+	node->is_dir = s->type == _STAT_DIR && !node->symlink;
+	node->lsn = s->lsn;
+	node->offset = (uint64_t)s->lsn * ISO_BLOCKSIZE;
+	node->size = node->is_dir ? 0 : s->size;
+	node->mtime = mktime(&tm);
+	return 0;
+}
+
+static int iso_node_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct iso_node *)a)->name,
+		      ((const struct iso_node *)b)->name);
+}
+
+/* Sort, then drop later duplicates (plain names "A.;1" and "A.;2"). */
+static void iso_sort_children(struct iso_node *dir)
+{
+	size_t kept = 0;
+
+	qsort(dir->children, dir->n_children, sizeof(*dir->children),
+	      iso_node_cmp);
+	for (size_t i = 0; i < dir->n_children; i++) {
+		if (kept && !strcmp(dir->children[kept - 1].name,
+				    dir->children[i].name)) {
+			iso_node_clear(&dir->children[i]);
+			continue;
+		}
+		dir->children[kept++] = dir->children[i];
+	}
+	dir->n_children = kept;
+}
+
+/* The entries of one directory record list, not yet recursed into. */
+static int iso_read_entries(struct iso_builder *b, struct iso_node *dir,
+			    CdioList_t *list)
+{
+	CdioListNode_t *ln;
+	const char *raw_prev = "";
+	struct iso_node *prev = NULL;
+	size_t cap = _cdio_list_length(list);
+	int r;
+
+	dir->children = calloc(cap ? cap : 1, sizeof(*dir->children));
+	if (!dir->children)
+		return -ENOMEM;
+	_CDIO_LIST_FOREACH(ln, list) {
+		iso9660_stat_t *s = _cdio_list_node_data(ln);
+
+		if (!iso_name_servable(s->filename) ||
+		    iso_join_extent(prev, raw_prev, s))
+			continue;
+		if (++b->n_nodes > ISO_MAX_NODES)
+			return -EFBIG;
+		prev = &dir->children[dir->n_children++];
+		r = iso_node_fill(prev, s);
+		if (r < 0)
+			return r;
+		raw_prev = s->filename;
+	}
+	return 0;
+}
+
+static bool iso_is_ancestor(const struct iso_node *dir, lsn_t lsn)
+{
+	for (; dir; dir = dir->parent)
+		if (dir->lsn == lsn)
+			return true;
+	return false;
+}
+
+static int iso_read_dir(struct iso_builder *b, struct iso_node *dir,
+			unsigned depth);
+
+static int iso_read_subdirs(struct iso_builder *b, struct iso_node *dir,
+			    unsigned depth)
+{
+	size_t len = strlen(b->path);
+	int r;
+
+	for (size_t i = 0; i < dir->n_children; i++) {
+		struct iso_node *child = &dir->children[i];
+
+		child->parent = dir;
+		if (!child->is_dir)
+			continue;
+		if (iso_is_ancestor(dir, child->lsn) || depth >= ISO_MAX_DEPTH)
+			return -ELOOP;
+		if (len + 1 + strlen(child->name) >= sizeof(b->path))
+			return -ENAMETOOLONG;
+		snprintf(b->path + len, sizeof(b->path) - len, "/%s",
+			 child->name);
+		r = iso_read_dir(b, child, depth + 1);
+		b->path[len] = '\0';
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Index the directory whose libiso9660 path is b->path. */
+static int iso_read_dir(struct iso_builder *b, struct iso_node *dir,
+			unsigned depth)
+{
+	CdioList_t *list;
+	int r;
+
+	list = iso9660_ifs_readdir(b->cdio, b->path[0] ? b->path : "/");
+	if (!list)
+		return -EBADMSG;
+	r = iso_read_entries(b, dir, list);
+	iso9660_filelist_free(list);
+	if (r < 0)
+		return r;
+	return iso_read_subdirs(b, dir, depth);
+}
+
+/*
+ * Names become what lookups match only once the whole tree is read, as
+ * libiso9660 finds directories by their names as recorded. Sorting moves
+ * children, so their parent pointers are set again here.
+ */
+static void iso_finish_dir(struct iso_node *dir, bool fold_case)
+{
+	if (fold_case)
+		for (size_t i = 0; i < dir->n_children; i++)
+			iso_plain_name(dir->children[i].name);
+	iso_sort_children(dir);
+	for (size_t i = 0; i < dir->n_children; i++) {
+		dir->children[i].parent = dir;
+		iso_finish_dir(&dir->children[i], fold_case);
+	}
+}
+
+/*
+ * Rock Ridge lives in the primary tree, Joliet in a tree of its own, so
+ * the image is opened once for each in order of preference.
+ */
+static iso9660_t *iso_open_names(const char *path, bool *ret_fold_case)
+{
+	iso9660_t *cdio;
+
+	cdio = iso9660_open_ext(path, ISO_EXTENSION_ROCK_RIDGE);
+	if (!cdio)
+		return NULL;
+	*ret_fold_case = false;
+	if (iso9660_have_rr(cdio, ISO_RR_PROBE_FILES) == yep)
+		return cdio;
+	iso9660_close(cdio);
+	cdio = iso9660_open_ext(path, ISO_EXTENSION_ALL);
+	if (cdio && !iso9660_ifs_get_joliet_level(cdio))
+		*ret_fold_case = true;
+	return cdio;
+}
+
+static const char *iso_reason(int r)
+{
+	switch (r) {
+	case -ENOMEM:
+		return "out of memory";
+	case -EFBIG:
+		return "too many files";
+	case -ELOOP:
+		return "directories nested too deep or in a loop";
+	case -ENAMETOOLONG:
+		return "path names too long";
+	default:
+		return "damaged directory tree";
+	}
+}
+
+/* Index the image open at img->fd. */
+static int iso_index(struct iso_image *img, const char **ret_reason)
+{
+	static pthread_once_t log_once = PTHREAD_ONCE_INIT;
+	struct iso_builder b = { .img = img };
+	char proc[64];
+	iso9660_stat_t *root;
+	int r;
+
+	pthread_once(&log_once, iso_cdio_log_init);
+	/* libiso9660 opens by name; naming our descriptor makes sure it
+	   reads the very file we serve from, even if the path is replaced. */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", img->fd);
+	b.cdio = iso_open_names(proc, &img->fold_case);
+	if (!b.cdio) {
+		*ret_reason = "not an ISO9660 image";
+		return -EBADMSG;
+	}
+	root = iso9660_ifs_stat(b.cdio, "/");
+	if (!root) {
+		r = -EBADMSG;
+	} else {
+		img->root.lsn = root->lsn;
+		iso9660_stat_free(root);
+		r = iso_read_dir(&b, &img->root, 0);
+	}
+	iso9660_close(b.cdio);
+	if (r < 0) {
+		*ret_reason = iso_reason(r);
+		return r;
+	}
+	iso_finish_dir(&img->root, img->fold_case);
+	return 0;
+}
+
+int iso_image_open(const char *path, struct iso_image **ret,
+		   const char **ret_reason)
+{
+	struct iso_image *img;
+	int r;
+
+	img = calloc(1, sizeof(*img));
+	if (!img) {
+		*ret_reason = "out of memory";
+		return -ENOMEM;
+	}
+	img->root.is_dir = true;
+	/* O_NONBLOCK: a FIFO put where the image should be must not hang
+	   the start; it is refused below. */
+	img->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (img->fd < 0 || fstat(img->fd, &img->st) < 0) {
+		r = -errno;
+		*ret_reason = strerror(-r);
+	} else if (!S_ISREG(img->st.st_mode)) {
+		r = -EINVAL;
+		*ret_reason = "not a regular file";
+	} else {
+		img->root.mtime = img->st.st_mtime;
+		r = iso_index(img, ret_reason);
+	}
+	if (r < 0) {
+		iso_image_free(img);
+		return r;
+	}
+	*ret = img;
+	return 0;
+}
+
+struct iso_image *iso_image_free(struct iso_image *img)
+{
+	if (!img)
+		return NULL;
+	iso_node_clear(&img->root);
+	if (img->fd >= 0)
+		close(img->fd);
+	free(img);
+	return NULL;
+}
+
+int iso_image_fd(const struct iso_image *img)
+{
+	return img->fd;
+}
+
+const struct stat *iso_image_stat(const struct iso_image *img)
+{
+	return &img->st;
+}
+
+/* --- lookups --- */
+
+static const struct iso_node *iso_child(const struct iso_image *img,
+					const struct iso_node *dir,
+					const char *name, size_t len)
+{
+	char key[FS_NAME_MAX + 1];
+	const struct iso_node probe = { .name = key };
+
+	if (len > FS_NAME_MAX)
+		return NULL;
+	memcpy(key, name, len);
+	key[len] = '\0';
+	if (img->fold_case)
+		for (size_t i = 0; i < len; i++)
+			key[i] = (char)tolower((unsigned char)key[i]);
+	return bsearch(&probe, dir->children, dir->n_children,
+		       sizeof(*dir->children), iso_node_cmp);
+}
+
+static int iso_follow(const struct iso_image *img,
+		      const struct iso_node *link, unsigned *links,
+		      const struct iso_node **ret);
+
+/*
+ * Resolve `path` from `dir`. Request paths are normalised; symlink
+ * targets are not, so "", "." and ".." are handled here, ".." never above
+ * the root (as RESOLVE_BENEATH).
+ */
+static int iso_walk(const struct iso_image *img, const struct iso_node *dir,
+		    const char *path, unsigned *links,
+		    const struct iso_node **ret)
+{
+	const struct iso_node *node = dir;
+	const char *rest;
+	size_t len;
+	int r;
+
+	for (; *path; path = rest) {
+		len = fs_path_first(path, &rest);
+		if (len == 0 || (len == 1 && path[0] == '.'))
+			continue;
+		if (!node->is_dir)
+			return -ENOENT;
+		if (len == 2 && path[0] == '.' && path[1] == '.') {
+			if (!node->parent)
+				return -EACCES;
+			node = node->parent;
+			continue;
+		}
+		node = iso_child(img, node, path, len);
+		if (!node)
+			return -ENOENT;
+		if (node->symlink) {
+			r = iso_follow(img, node, links, &node);
+			if (r < 0)
+				return r;
+		}
+	}
+	*ret = node;
+	return 0;
+}
+
+static int iso_follow(const struct iso_image *img,
+		      const struct iso_node *link, unsigned *links,
+		      const struct iso_node **ret)
+{
+	if (++*links > ISO_MAX_SYMLINKS || link->symlink[0] == '/')
+		return -EACCES;
+	if (!link->symlink[0])
+		return -ENOENT;
+	return iso_walk(img, link->parent, link->symlink, links, ret);
+}
+
+static void iso_entry_fill(const struct iso_node *node, struct iso_entry *e)
+{
+	*e = (struct iso_entry){
+		.is_dir = node->is_dir,
+		.offset = node->offset,
+		.size = node->size,
+		.mtime = node->mtime,
+	};
+}
+
+int iso_image_lookup(const struct iso_image *img, const char *path,
+		     struct iso_entry *ret)
+{
+	const struct iso_node *node;
+	unsigned links = 0;
+	int r;
+
+	r = iso_walk(img, &img->root, path, &links, &node);
+	if (r < 0)
+		return r;
+	iso_entry_fill(node, ret);
+	return 0;
+}
+
+int iso_image_list(const struct iso_image *img, const char *path,
+		   iso_list_fn *fn, void *userdata)
+{
+	const struct iso_node *dir, *node;
+	struct iso_entry e;
+	unsigned links = 0;
+	int r;
+
+	r = iso_walk(img, &img->root, path, &links, &dir);
+	if (r < 0)
+		return r;
+	if (!dir->is_dir)
+		return -ENOTDIR;
+	for (size_t i = 0; i < dir->n_children; i++) {
+		node = &dir->children[i];
+		links = 0;
+		if (node->symlink && iso_follow(img, node, &links, &node) < 0)
+			continue;
+		iso_entry_fill(node, &e);
+		r = fn(userdata, dir->children[i].name, &e);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
