@@ -284,6 +284,15 @@ void loop_idle_add(struct loop *loop, struct loop_idle *idle,
 	loop->idles = idle;
 }
 
+void loop_idle_remove(struct loop *loop, struct loop_idle *idle)
+{
+	for (struct loop_idle **pp = &loop->idles; *pp; pp = &(*pp)->next)
+		if (*pp == idle) {
+			*pp = idle->next;
+			return;
+		}
+}
+
 int loop_defer_free(struct loop *loop, void *ptr)
 {
 	if (loop->n_deferred == loop->deferred_cap) {

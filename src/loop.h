@@ -71,6 +71,7 @@ int loop_signal_add(struct loop *loop, int signo, loop_signal_fn *fn,
 
 void loop_idle_add(struct loop *loop, struct loop_idle *idle,
 		   loop_idle_fn *fn);
+void loop_idle_remove(struct loop *loop, struct loop_idle *idle);
 
 /*
  * Free `ptr` after this iteration's events are dispatched. An object that

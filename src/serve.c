@@ -1,20 +1,30 @@
 /* SPDX-License-Identifier: MIT */
-/* serve.c - see serve.h */
+/*
+ * serve.c - see serve.h. The order matters: everything that needs root
+ * (ports below 1024, the packet socket, the state directory) happens
+ * before privileges are dropped, and nothing after.
+ */
 #include "serve.h"
 
+#include "dhcp/service.h"
 #include "log.h"
 #include "loop.h"
+#include "privdrop.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct daemon {
 	struct loop *loop;
 	struct config *config;
 	const char *config_path;
+	struct dhcp_service *dhcp;
 };
 
 static void log_diags(const struct config_diags *d)
@@ -41,6 +51,44 @@ int serve_check_resources(const struct config *config)
 	return 0;
 }
 
+/*
+ * The state directory (and the lease database in it) must belong to the
+ * user we run as, so that SQLite can write its journal after the drop.
+ */
+static int state_dir_prepare(const char *dir, bool chown_to, unsigned uid,
+			     unsigned gid)
+{
+	struct dirent *e;
+	DIR *d;
+	int dfd;
+
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+		log_error("cannot create state-dir %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (!chown_to)
+		return 0;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fchown(dfd, uid, gid) < 0) {
+		log_error("cannot give state-dir %s to uid %u: %s", dir, uid,
+			  strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		return -errno;
+	}
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return -errno;
+	}
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "leases.sqlite", 13))
+			fchownat(dirfd(d), e->d_name, uid, gid,
+				 AT_SYMLINK_NOFOLLOW);
+	closedir(d);
+	return 0;
+}
+
 static void on_stop(struct loop *loop, int signo, void *data)
 {
 	(void)data;
@@ -61,9 +109,49 @@ static void on_reload(struct loop *loop, int signo, void *data)
 			  "force");
 		return;
 	}
+	if (d->dhcp && dhcp_service_reload(d->dhcp, config) < 0) {
+		log_error("reload failed; the running configuration stays in "
+			  "force");
+		config_free(config);
+		return;
+	}
 	config_free(d->config);
 	d->config = config;
 	log_info("configuration reloaded");
+}
+
+static int services_start(struct daemon *d)
+{
+	const struct config *c = d->config;
+	unsigned uid = 0, gid = 0;
+	int r;
+
+	if (c->server.user && privdrop_lookup(c->server.user, &uid, &gid) < 0)
+		return -EINVAL;
+	if (c->n_subnets) {
+		r = state_dir_prepare(c->server.state_dir, false, 0, 0);
+		if (r < 0)
+			return r;
+	}
+	r = dhcp_service_start(d->loop, c, &d->dhcp);
+	if (r < 0)
+		return r;
+	if (!c->server.user) {
+		if (geteuid() == 0)
+			log_warn("running as root: set [server] user to drop "
+				 "privileges");
+		return 0;
+	}
+	if (c->n_subnets) {
+		r = state_dir_prepare(c->server.state_dir, true, uid, gid);
+		if (r < 0)
+			return r;
+	}
+	r = privdrop_apply(uid, gid);
+	if (r < 0)
+		return r;
+	log_info("running as %s (uid %u), no capabilities", c->server.user, uid);
+	return 0;
 }
 
 int serve_run(const char *config_path)
@@ -84,10 +172,16 @@ int serve_run(const char *config_path)
 		log_error("cannot set up signals: %s", strerror(-r));
 		goto out;
 	}
+	r = services_start(&d);
+	if (r < 0)
+		goto out;
 	log_info("pxed started");
 	r = loop_run(d.loop);
 out:
+	d.dhcp = dhcp_service_stop(d.dhcp);
 	loop_free(d.loop);
 	config_free(d.config);
+	if (r < 0)
+		log_error("pxed stopped on an error");
 	return r;
 }

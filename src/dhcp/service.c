@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dhcp/service.c - see service.h.
+ *
+ * A readable socket is drained with recvmmsg; every request is decided at
+ * once; OFFERs and NAKs go out at once, while ACKs that carry a lease wait
+ * in `pending` until the loop's idle step commits the batch (one fsync)
+ * and then sends them all. A burst of clients costs one commit.
+ */
+#include "dhcp/service.h"
+
+#include "dhcp/server.h"
+#include "log.h"
+#include "net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RECV_BATCH 32
+/* Bound the work per wake-up so TFTP and timers are not starved. */
+#define RECV_ROUNDS 8
+
+struct dhcp_socket {
+	struct loop_io io;
+	struct dhcp_service *svc;
+	uint16_t port;
+};
+
+struct pending_reply {
+	struct dhcp_reply reply;
+	int fd;                 /* the socket the request came in on */
+	const struct net_iface *iface;
+	uint32_t server_addr;
+};
+
+struct dhcp_service {
+	struct loop *loop;
+	const struct config *config;
+	struct dhcp_server *server;
+	struct lease_store *store;
+	struct dhcp_socket sockets[2];   /* 67, 4011 */
+	int packet_fd;
+	struct net_iface *ifaces;
+	size_t n_ifaces;
+	struct pending_reply *pending;
+	size_t n_pending;
+	size_t pending_cap;
+	struct loop_idle idle;
+};
+
+static int ifaces_lookup(const struct config *config, struct net_iface **ret,
+			 size_t *ret_n)
+{
+	size_t n = config->server.n_interfaces;
+	struct net_iface *ifaces = calloc(n ? n : 1, sizeof(*ifaces));
+	int r;
+
+	if (!ifaces)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		r = net_iface_lookup(config->server.interfaces[i], &ifaces[i]);
+		if (r < 0) {
+			log_error("interface %s: %s", config->server.interfaces[i],
+				  strerror(-r));
+			free(ifaces);
+			return r;
+		}
+		if (!ifaces[i].n_addrs)
+			log_warn("interface %s has no IPv4 address yet; relayed "
+				 "requests only", ifaces[i].name);
+	}
+	*ret = ifaces;
+	*ret_n = n;
+	return 0;
+}
+
+static const struct net_iface *iface_by_index(const struct dhcp_service *svc,
+					      int ifindex)
+{
+	for (size_t i = 0; i < svc->n_ifaces; i++)
+		if (svc->ifaces[i].ifindex == ifindex)
+			return &svc->ifaces[i];
+	return NULL;
+}
+
+/* Our address on the interface: one in a configured subnet if any. */
+static uint32_t iface_server_addr(const struct dhcp_service *svc,
+				  const struct net_iface *iface)
+{
+	for (size_t i = 0; i < iface->n_addrs; i++)
+		if (config_subnet_find(svc->config, iface->addrs[i]))
+			return iface->addrs[i];
+	return iface->n_addrs ? iface->addrs[0] : 0;
+}
+
+static void send_reply(struct dhcp_service *svc, const struct pending_reply *p)
+{
+	const struct dhcp_reply *r = &p->reply;
+	static const uint8_t broadcast_mac[6] = { 0xff, 0xff, 0xff,
+						  0xff, 0xff, 0xff };
+	struct net_udp_frame f = {
+		.ifindex = p->iface->ifindex,
+		.src_addr = p->server_addr,
+		.src_port = DHCP_PORT_SERVER,
+		.dst_port = r->dest_port,
+	};
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int err = 0;
+
+	switch (r->dest) {
+	case DHCP_DEST_UDP:
+		sa.sin_addr.s_addr = htonl(r->dest_addr);
+		sa.sin_port = htons(r->dest_port);
+		if (sendto(p->fd, r->data, r->len, 0, (struct sockaddr *)&sa,
+			   sizeof(sa)) < 0)
+			err = -errno;
+		break;
+	case DHCP_DEST_BROADCAST:
+		f.dst_mac = broadcast_mac;
+		f.dst_addr = INADDR_BROADCAST;
+		err = net_send_udp_frame(svc->packet_fd, &f, r->data, r->len);
+		break;
+	case DHCP_DEST_LINK:
+		f.dst_mac = r->dest_mac;
+		f.dst_addr = r->dest_addr;
+		err = net_send_udp_frame(svc->packet_fd, &f, r->data, r->len);
+		break;
+	}
+	if (err < 0)
+		log_limited(LOG_LEVEL_WARN, "sending a DHCP reply on %s: %s",
+			    p->iface->name, strerror(-err));
+}
+
+static int pending_push(struct dhcp_service *svc, const struct pending_reply *p)
+{
+	if (svc->n_pending == svc->pending_cap) {
+		size_t cap = svc->pending_cap ? 2 * svc->pending_cap : 64;
+		struct pending_reply *grown;
+
+		grown = realloc(svc->pending, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		svc->pending = grown;
+		svc->pending_cap = cap;
+	}
+	svc->pending[svc->n_pending++] = *p;
+	return 0;
+}
+
+/* After each loop iteration: make the batch durable, then send it. */
+static void flush_pending(struct loop_idle *idle)
+{
+	struct dhcp_service *svc = container_of(idle, struct dhcp_service, idle);
+	int r;
+
+	if (!svc->store->pending && !svc->n_pending)
+		return;
+	r = lease_store_commit(svc->store);
+	if (r < 0) {
+		/* Promising a lease we could not store would break the
+		 * durability guarantee: the clients will retry. */
+		log_error("committing %zu leases failed: %s; their ACKs are "
+			  "not sent", svc->n_pending, strerror(-r));
+	} else {
+		for (size_t i = 0; i < svc->n_pending; i++)
+			send_reply(svc, &svc->pending[i]);
+	}
+	svc->n_pending = 0;
+}
+
+static int packet_ifindex(struct msghdr *mh)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+			return ((struct in_pktinfo *)CMSG_DATA(c))->ipi_ifindex;
+	return 0;
+}
+
+static void handle_one(struct dhcp_socket *sock, const uint8_t *buf,
+		       size_t len, struct msghdr *mh,
+		       struct pending_reply *out)
+{
+	struct dhcp_service *svc = sock->svc;
+	const struct sockaddr_in *src = mh->msg_name;
+	const struct net_iface *iface = iface_by_index(svc, packet_ifindex(mh));
+	struct dhcp_request_info info;
+
+	if (!iface)
+		return;  /* an interface we do not serve */
+	info = (struct dhcp_request_info){
+		.server_addr = iface_server_addr(svc, iface),
+		.ifname = iface->name,
+		.local_port = sock->port,
+		.src_addr = ntohl(src->sin_addr.s_addr),
+		.src_port = ntohs(src->sin_port),
+		.now = time(NULL),
+	};
+	if (dhcp_server_handle(svc->server, buf, len, &info, &out->reply) <= 0)
+		return;
+	out->fd = sock->io.fd;
+	out->iface = iface;
+	out->server_addr = info.server_addr;
+	if (!out->reply.needs_commit)
+		send_reply(svc, out);
+	else if (pending_push(svc, out) < 0)
+		log_limited(LOG_LEVEL_ERROR, "out of memory queueing a reply");
+}
+
+static void socket_readable(struct loop_io *io, uint32_t events)
+{
+	struct dhcp_socket *sock = container_of(io, struct dhcp_socket, io);
+	static uint8_t bufs[RECV_BATCH][DHCP_MAX_PACKET + 1];
+	static char cbufs[RECV_BATCH][CMSG_SPACE(sizeof(struct in_pktinfo))];
+	static struct sockaddr_in srcs[RECV_BATCH];
+	static struct pending_reply out;
+	struct mmsghdr msgs[RECV_BATCH];
+	struct iovec iovs[RECV_BATCH];
+
+	(void)events;
+	for (int round = 0; round < RECV_ROUNDS; round++) {
+		int n;
+
+		for (int i = 0; i < RECV_BATCH; i++) {
+			/* One byte more than we accept reveals oversize. */
+			iovs[i] = (struct iovec){ bufs[i], sizeof(bufs[i]) };
+			msgs[i].msg_hdr = (struct msghdr){
+				.msg_name = &srcs[i],
+				.msg_namelen = sizeof(srcs[i]),
+				.msg_iov = &iovs[i], .msg_iovlen = 1,
+				.msg_control = cbufs[i],
+				.msg_controllen = sizeof(cbufs[i]),
+			};
+		}
+		n = recvmmsg(io->fd, msgs, RECV_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		for (int i = 0; i < n; i++)
+			handle_one(sock, bufs[i], msgs[i].msg_len,
+				   &msgs[i].msg_hdr, &out);
+		if (n < RECV_BATCH)
+			return;
+	}
+}
+
+static int service_bind(struct dhcp_service *svc, size_t i, uint16_t port)
+{
+	struct dhcp_socket *s = &svc->sockets[i];
+	int fd, r;
+
+	r = net_udp_bind(0, port, &fd);
+	if (r < 0) {
+		log_error("cannot bind UDP port %u: %s", port, strerror(-r));
+		return r;
+	}
+	s->svc = svc;
+	s->port = port;
+	r = loop_io_add(svc->loop, &s->io, fd, EPOLLIN, socket_readable);
+	if (r < 0)
+		close(fd);
+	return r;
+}
+
+static bool config_serves_dhcp(const struct config *config)
+{
+	return config->n_subnets > 0;
+}
+
+int dhcp_service_start(struct loop *loop, const struct config *config,
+		       struct dhcp_service **ret)
+{
+	struct dhcp_service *svc;
+	int r;
+
+	*ret = NULL;
+	if (!config_serves_dhcp(config))
+		return 0;
+	svc = calloc(1, sizeof(*svc));
+	if (!svc)
+		return -ENOMEM;
+	svc->loop = loop;
+	svc->packet_fd = -1;
+	svc->sockets[0].io.fd = svc->sockets[1].io.fd = -1;
+	svc->config = config;
+	r = lease_store_sqlite_open(config->server.state_dir, &svc->store);
+	if (r < 0) {
+		log_error("cannot open the lease database in %s: %s",
+			  config->server.state_dir, strerror(-r));
+		goto fail;
+	}
+	if ((r = dhcp_server_new(svc->store, &svc->server)) < 0 ||
+	    (r = dhcp_server_load_leases(svc->server)) < 0) {
+		log_error("cannot load leases: %s", strerror(-r));
+		goto fail;
+	}
+	dhcp_server_set_config(svc->server, config);
+	if ((r = ifaces_lookup(config, &svc->ifaces, &svc->n_ifaces)) < 0)
+		goto fail;
+	if ((r = net_packet_socket_open(&svc->packet_fd)) < 0) {
+		log_error("cannot open a packet socket (needs CAP_NET_RAW): %s",
+			  strerror(-r));
+		goto fail;
+	}
+	if ((r = service_bind(svc, 0, config->server.dhcp_port)) < 0 ||
+	    (r = service_bind(svc, 1, config->server.proxy_port)) < 0)
+		goto fail;
+	loop_idle_add(loop, &svc->idle, flush_pending);
+	log_info("DHCP serving %zu subnet(s) on %zu interface(s); %zu "
+		 "lease(s) loaded", config->n_subnets, svc->n_ifaces,
+		 lease_table_count(dhcp_server_leases(svc->server)));
+	*ret = svc;
+	return 0;
+fail:
+	dhcp_service_stop(svc);
+	return r;
+}
+
+int dhcp_service_reload(struct dhcp_service *svc, const struct config *config)
+{
+	struct net_iface *ifaces;
+	size_t n;
+	int r;
+
+	if (config->server.dhcp_port != svc->sockets[0].port ||
+	    config->server.proxy_port != svc->sockets[1].port)
+		log_warn("DHCP port changes take effect after a restart");
+	r = ifaces_lookup(config, &ifaces, &n);
+	if (r < 0)
+		return r;
+	free(svc->ifaces);
+	svc->ifaces = ifaces;
+	svc->n_ifaces = n;
+	svc->config = config;
+	dhcp_server_set_config(svc->server, config);
+	return 0;
+}
+
+static void log_stats(const struct dhcp_stats *st)
+{
+	uint64_t dropped = 0;
+
+	for (int i = 0; i < DHCP_PARSE_ERRORS; i++)
+		dropped += st->dropped[i];
+	log_info("DHCP: %llu received, %llu offers, %llu acks, %llu naks, "
+		 "%llu ignored, %llu exhausted, %llu dropped (truncated %llu, "
+		 "oversized %llu, not a request %llu, not Ethernet %llu, bad "
+		 "cookie %llu, malformed options %llu, bad type %llu)",
+		 (unsigned long long)st->received,
+		 (unsigned long long)st->sent[DHCP_MSG_OFFER],
+		 (unsigned long long)st->sent[DHCP_MSG_ACK],
+		 (unsigned long long)st->sent[DHCP_MSG_NAK],
+		 (unsigned long long)st->ignored,
+		 (unsigned long long)st->exhausted,
+		 (unsigned long long)dropped,
+		 (unsigned long long)st->dropped[DHCP_PARSE_TRUNCATED],
+		 (unsigned long long)st->dropped[DHCP_PARSE_OVERSIZED],
+		 (unsigned long long)st->dropped[DHCP_PARSE_BAD_OP],
+		 (unsigned long long)st->dropped[DHCP_PARSE_BAD_HTYPE],
+		 (unsigned long long)st->dropped[DHCP_PARSE_BAD_COOKIE],
+		 (unsigned long long)st->dropped[DHCP_PARSE_BAD_OPTION],
+		 (unsigned long long)st->dropped[DHCP_PARSE_BAD_TYPE]);
+}
+
+struct dhcp_service *dhcp_service_stop(struct dhcp_service *svc)
+{
+	if (!svc)
+		return NULL;
+	if (svc->store)
+		flush_pending(&svc->idle);
+	if (svc->idle.fn)
+		loop_idle_remove(svc->loop, &svc->idle);
+	if (svc->server)
+		log_stats(dhcp_server_stats(svc->server));
+	for (size_t i = 0; i < 2; i++)
+		if (svc->sockets[i].io.fd >= 0) {
+			loop_io_remove(svc->loop, &svc->sockets[i].io);
+			close(svc->sockets[i].io.fd);
+		}
+	if (svc->packet_fd >= 0)
+		close(svc->packet_fd);
+	dhcp_server_free(svc->server);
+	lease_store_free(svc->store);
+	free(svc->ifaces);
+	free(svc->pending);
+	free(svc);
+	return NULL;
+}

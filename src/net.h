@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * net.h - interfaces and sockets: looking up an interface's index and
+ * addresses, binding UDP sockets, and sending to clients that have no
+ * address yet, through a packet socket with IPv4 and UDP headers of our own.
+ */
+#ifndef PXED_NET_H
+#define PXED_NET_H
+
+#include <net/if.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NET_MAX_ADDRS 16
+
+struct net_iface {
+	char name[IF_NAMESIZE];
+	int ifindex;
+	unsigned mtu;
+	uint32_t addrs[NET_MAX_ADDRS];    /* IPv4, host byte order */
+	uint32_t netmasks[NET_MAX_ADDRS];
+	size_t n_addrs;
+};
+
+/* -ENODEV when there is no such interface. */
+int net_iface_lookup(const char *name, struct net_iface *ret);
+
+/*
+ * A non-blocking UDP socket bound to addr:port (host order; 0 = any),
+ * with IP_PKTINFO so each datagram says which interface it came in on.
+ */
+int net_udp_bind(uint32_t addr, uint16_t port, int *ret_fd);
+
+/*
+ * A packet socket that only sends. Opening it needs CAP_NET_RAW; the open
+ * descriptor keeps working after privileges are dropped.
+ */
+int net_packet_socket_open(int *ret_fd);
+
+struct net_udp_frame {
+	int ifindex;
+	const uint8_t *dst_mac;   /* 6 bytes */
+	uint32_t src_addr;        /* host byte order */
+	uint16_t src_port;
+	uint32_t dst_addr;
+	uint16_t dst_port;
+};
+
+/* Send one UDP datagram as an Ethernet frame on an interface. */
+int net_send_udp_frame(int packet_fd, const struct net_udp_frame *f,
+		       const void *payload, size_t len);
+
+#endif
