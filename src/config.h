@@ -123,6 +123,8 @@ struct config_http {
 	char *root;               /* a plain directory, optional */
 	uint16_t port;
 	char *access_log;         /* NULL: to the main log */
+	unsigned max_connections; /* beyond this, new connections wait */
+	unsigned timeout_s;       /* an idle or stalled connection is closed */
 };
 
 struct config_tree {

@@ -146,11 +146,34 @@ static int http_set_access_log(struct config_parser *p, void *obj,
 	return read_abs_path(p, v, &((struct config_http *)obj)->access_log);
 }
 
+static int http_set_max_connections(struct config_parser *p, void *obj,
+				    const char *v)
+{
+	uint64_t n;
+
+	if (config_read_uint(p, v, 1, 65536, &n) < 0)
+		return -EINVAL;
+	((struct config_http *)obj)->max_connections = (unsigned)n;
+	return 0;
+}
+
+static int http_set_timeout(struct config_parser *p, void *obj, const char *v)
+{
+	uint64_t n;
+
+	if (config_read_uint(p, v, 1, 3600, &n) < 0)
+		return -EINVAL;
+	((struct config_http *)obj)->timeout_s = (unsigned)n;
+	return 0;
+}
+
 static const struct config_key http_keys[] = {
 	{ "enable", http_set_enable, false },
 	{ "root", http_set_root, false },
 	{ "port", http_set_port, false },
 	{ "access-log", http_set_access_log, false },
+	{ "max-connections", http_set_max_connections, false },
+	{ "timeout", http_set_timeout, false },
 	{ NULL, NULL, false },
 };
 
@@ -231,6 +254,10 @@ void config_validate_files(struct config_parser *p)
 		c->tftp.retries = 6;
 	if (!c->http.port)
 		c->http.port = 80;
+	if (!c->http.max_connections)
+		c->http.max_connections = 1024;
+	if (!c->http.timeout_s)
+		c->http.timeout_s = 60;
 	for (size_t i = 0; i < c->n_trees; i++) {
 		struct config_tree *t = &c->trees[i];
 
