@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * server.c - see server.h.
+ *
+ * Threads: libmicrohttpd runs a small pool of epoll threads; our handler
+ * runs in them. The site (namespace + templates + config) is replaced on
+ * reload while they run. A read-write lock guards the pointer: a handler
+ * holds the read side only while it looks the file up and builds the
+ * response (microseconds), never while bytes are sent, because an open
+ * fs_file owns its descriptor or buffer. So the swap waits at most for
+ * lookups in flight, and afterwards nothing can touch the old site. A
+ * refcount would also work but would have to be carried to the
+ * completion callback for no gain. Writers are preferred so that a
+ * steady stream of requests cannot starve a reload.
+ */
+#include "http/server.h"
+#include "http/access_log.h"
+#include "http/headers.h"
+#include "http/listing.h"
+#include "http/mime.h"
+
+#include "config.h"
+#include "log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* A request line and headers beyond this get 431 from libmicrohttpd. */
+#define HTTP_HEADER_MEMORY (32 * 1024)
+#define HTTP_MAX_THREADS 8
+
+struct http_server {
+	int listen_fd;             /* ours until libmicrohttpd takes it */
+	int log_fd;                /* access log; -1: the main log */
+	unsigned max_connections;
+	unsigned timeout_s;
+	struct MHD_Daemon *mhd;
+	pthread_rwlock_t lock;
+	struct http_site *site;    /* under lock */
+	http_host_lookup_fn *lookup;
+	void *lookup_data;
+};
+
+/* One request, from the handler to the completion callback. */
+struct http_request {
+	struct http_access access;
+	char method[16];           /* access.method points here */
+	char *path;
+};
+
+/* --- responses --- */
+
+static struct MHD_Response *response_text(const char *text)
+{
+	return MHD_create_response_from_buffer(strlen(text), (void *)text,
+					       MHD_RESPMEM_PERSISTENT);
+}
+
+static enum MHD_Result queue(struct MHD_Connection *conn,
+			     struct http_request *req, unsigned status,
+			     struct MHD_Response *resp, uint64_t bytes)
+{
+	enum MHD_Result ret;
+
+	if (!resp)
+		return MHD_NO;
+	req->access.status = status;
+	req->access.bytes = strcmp(req->access.method, "HEAD") ? bytes : 0;
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result respond_error(struct MHD_Connection *conn,
+				     struct http_request *req, unsigned status)
+{
+	const char *text;
+	struct MHD_Response *resp;
+
+	switch (status) {
+	case 400: text = "400 Bad Request\n"; break;
+	case 403: text = "403 Forbidden\n"; break;
+	case 404: text = "404 Not Found\n"; break;
+	case 405: text = "405 Method Not Allowed\n"; break;
+	default: text = "500 Internal Server Error\n"; break;
+	}
+	resp = response_text(text);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				"text/plain; charset=utf-8");
+	if (status == 405)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+					"GET, HEAD");
+	return queue(conn, req, status, resp, strlen(text));
+}
+
+/* fs/ errors to statuses, as fs/namespace.h lists them. */
+static unsigned status_of(int r)
+{
+	switch (r) {
+	case -ENOENT:
+	case -ENOTDIR:
+		return 404;
+	case -EACCES:
+		return 403;
+	case -EINVAL:
+	case -ENAMETOOLONG:
+		return 400;
+	default:
+		return 500;
+	}
+}
+
+/* A directory asked for without its '/': relative links need it. */
+static enum MHD_Result respond_redirect(struct MHD_Connection *conn,
+					struct http_request *req,
+					const char *url)
+{
+	struct MHD_Response *resp = response_text("");
+	char *location;
+
+	if (!resp || asprintf(&location, "%s/", url) < 0) {
+		if (resp)
+			MHD_destroy_response(resp);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
+	free(location);
+	return queue(conn, req, 301, resp, 0);
+}
+
+static enum MHD_Result respond_listing(struct MHD_Connection *conn,
+				       struct http_request *req,
+				       struct fs_listing *l)
+{
+	struct MHD_Response *resp;
+	char *page;
+	size_t len;
+
+	if (http_listing_render(req->path, l, &page, &len) < 0)
+		return respond_error(conn, req, 500);
+	resp = MHD_create_response_from_buffer(len, page,
+					       MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(page);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				"text/html; charset=utf-8");
+	return queue(conn, req, 200, resp, len);
+}
+
+/*
+ * A body of `len` bytes from `first` on. The response takes the file's
+ * descriptor (libmicrohttpd closes it; it reads with pread/sendfile at
+ * explicit offsets, so sharing the image's open file is safe) or its
+ * buffer; *f is left owning nothing it gave away.
+ */
+static struct MHD_Response *response_body(struct fs_file *f, uint64_t first,
+					  uint64_t len)
+{
+	struct MHD_Response *resp;
+
+	if (f->fd >= 0) {
+		resp = MHD_create_response_from_fd_at_offset64(
+			len, f->fd, f->offset + first);
+		if (resp)
+			f->fd = -1;
+		return resp;
+	}
+	if (first || len != f->size)
+		return MHD_create_response_from_buffer(
+			len, (char *)f->data + first, MHD_RESPMEM_MUST_COPY);
+	resp = MHD_create_response_from_buffer(len, f->data,
+					       MHD_RESPMEM_MUST_FREE);
+	if (resp)
+		f->data = NULL;
+	return resp;
+}
+
+static void add_validators(struct MHD_Response *resp,
+			   const struct http_validators *v)
+{
+	char date[HTTP_DATE_LEN];
+
+	http_date_format(v->mtime, date);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, date);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, v->etag);
+}
+
+static const char *header(struct MHD_Connection *conn, const char *name)
+{
+	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+/* 304, 416, 206 or 200 for an open file, per RFC 9110 §13 and §14. */
+static enum MHD_Result respond_file(struct MHD_Connection *conn,
+				    struct http_request *req,
+				    struct fs_file *f)
+{
+	const struct http_preconditions pre = {
+		.if_none_match = header(conn, MHD_HTTP_HEADER_IF_NONE_MATCH),
+		.if_modified_since =
+			header(conn, MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
+		.if_range = header(conn, MHD_HTTP_HEADER_IF_RANGE),
+	};
+	char etag[FS_ETAG_MAX], crange[80];
+	struct http_validators v = { .etag = etag, .mtime = f->mtime.tv_sec };
+	struct http_range range = { 0, f->size };
+	enum http_range_result rr = HTTP_RANGE_NONE;
+	struct MHD_Response *resp;
+	unsigned status = 200;
+
+	fs_file_etag(f, etag);
+	if (http_not_modified(&pre, &v)) {
+		resp = response_text("");
+		if (resp)
+			add_validators(resp, &v);
+		return queue(conn, req, 304, resp, 0);
+	}
+	if (http_if_range_holds(&pre, &v))
+		rr = http_range_parse(header(conn, MHD_HTTP_HEADER_RANGE),
+				      f->size, &range);
+	if (rr == HTTP_RANGE_UNSATISFIABLE) {
+		resp = response_text("");
+		snprintf(crange, sizeof(crange), "bytes */%llu",
+			 (unsigned long long)f->size);
+		if (resp)
+			MHD_add_response_header(resp,
+						MHD_HTTP_HEADER_CONTENT_RANGE,
+						crange);
+		return queue(conn, req, 416, resp, 0);
+	}
+	resp = response_body(f, range.first, range.length);
+	if (!resp)
+		return MHD_NO;
+	if (rr == HTTP_RANGE_PARTIAL) {
+		status = 206;
+		snprintf(crange, sizeof(crange), "bytes %llu-%llu/%llu",
+			 (unsigned long long)range.first,
+			 (unsigned long long)(range.first + range.length - 1),
+			 (unsigned long long)f->size);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE,
+					crange);
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				http_mime_type(req->path));
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+	add_validators(resp, &v);
+	return queue(conn, req, status, resp, range.length);
+}
+
+/* --- requests --- */
+
+static void client_init(struct MHD_Connection *conn,
+			struct http_client *client)
+{
+	const union MHD_ConnectionInfo *info;
+	struct sockaddr_in local;
+	socklen_t len = sizeof(local);
+
+	memset(client, 0, sizeof(*client));
+	info = MHD_get_connection_info(conn,
+				       MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (info && info->client_addr->sa_family == AF_INET)
+		client->fs.addr =
+			((const struct sockaddr_in *)info->client_addr)->sin_addr;
+	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (info && !getsockname(info->connect_fd, (struct sockaddr *)&local,
+				 &len) && local.sin_family == AF_INET)
+		client->local = local.sin_addr;
+}
+
+/* What request_lookup() found besides an open file (0) or an error (< 0). */
+#define LOOKUP_LISTED 1     /* a directory asked for with its '/' */
+#define LOOKUP_REDIRECT 2   /* a directory asked for without it */
+
+/* Open or list the path under the read lock; see struct http_server. */
+static int request_lookup(struct http_server *srv,
+			  struct MHD_Connection *conn, const char *url,
+			  struct fs_file *f, struct fs_listing *l)
+{
+	struct http_client client;
+	const struct fs_namespace *ns;
+	size_t len = strlen(url);
+	int r;
+
+	client_init(conn, &client);
+	pthread_rwlock_rdlock(&srv->lock);
+	ns = http_site_namespace(srv->site);
+	http_site_identify(srv->site, srv->lookup, srv->lookup_data, &client);
+	r = fs_open(ns, FS_PROTO_HTTP, url, len, &client.fs, f);
+	if (r == -EISDIR && len && url[len - 1] == '/') {
+		r = fs_list(ns, FS_PROTO_HTTP, url, len, l);
+		if (r >= 0)
+			r = LOOKUP_LISTED;
+	} else if (r == -EISDIR) {
+		r = LOOKUP_REDIRECT;
+	}
+	pthread_rwlock_unlock(&srv->lock);
+	return r;
+}
+
+static enum MHD_Result answer(struct http_server *srv,
+			      struct MHD_Connection *conn,
+			      struct http_request *req)
+{
+	struct fs_file f = FS_FILE_INIT;
+	struct fs_listing l = { 0 };
+	enum MHD_Result ret;
+	int r;
+
+	if (strcmp(req->access.method, "GET") &&
+	    strcmp(req->access.method, "HEAD"))
+		return respond_error(conn, req, 405);
+	r = request_lookup(srv, conn, req->path, &f, &l);
+	if (r < 0)
+		return respond_error(conn, req, status_of(r));
+	if (r == LOOKUP_REDIRECT)
+		return respond_redirect(conn, req, req->path);
+	if (r == LOOKUP_LISTED) {
+		ret = respond_listing(conn, req, &l);
+		fs_listing_clear(&l);
+		return ret;
+	}
+	ret = respond_file(conn, req, &f);
+	fs_file_close(&f);
+	return ret;
+}
+
+static struct http_request *request_new(struct MHD_Connection *conn,
+					const char *method, const char *url)
+{
+	const union MHD_ConnectionInfo *info;
+	struct http_request *req = calloc(1, sizeof(*req));
+
+	if (!req)
+		return NULL;
+	req->path = strdup(url);
+	if (!req->path) {
+		free(req);
+		return NULL;
+	}
+	snprintf(req->method, sizeof(req->method), "%s", method);
+	req->access.method = req->method;
+	req->access.path = req->path;
+	req->access.when = time(NULL);
+	strcpy(req->access.client, "-");
+	info = MHD_get_connection_info(conn,
+				       MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (info && info->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET,
+			  &((const struct sockaddr_in *)info->client_addr)->sin_addr,
+			  req->access.client, sizeof(req->access.client));
+	return req;
+}
+
+/*
+ * libmicrohttpd calls this first when the headers are in, then with any
+ * body, then once more with none left. Answering on that last call (not
+ * the first) lets it keep the connection alive: an early answer would
+ * leave a possible body unread, so it would have to close.
+ */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	struct http_request *req = *con_cls;
+
+	(void)version;
+	(void)upload_data;
+	if (!req) {
+		req = request_new(conn, method, url);
+		*con_cls = req;
+		return req ? MHD_YES : MHD_NO;
+	}
+	if (*upload_data_size) {
+		/* GET and HEAD carry no body; one is read and dropped. */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return answer(cls, conn, req);
+}
+
+static void access_write(struct http_server *srv, const struct http_access *a)
+{
+	char line[1024];
+	size_t len = http_access_format(a, line, sizeof(line));
+
+	if (srv->log_fd < 0) {
+		log_info("http: %.*s", (int)len - 1, line);
+		return;
+	}
+	/* O_APPEND and one write: lines from several threads stay whole. */
+	if (write(srv->log_fd, line, len) < 0)
+		log_limited(LOG_LEVEL_WARN, "http: access log: %s",
+			    strerror(errno));
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+			 void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct http_request *req = *con_cls;
+
+	(void)conn;
+	if (!req)
+		return;
+	req->access.aborted = toe != MHD_REQUEST_TERMINATED_COMPLETED_OK;
+	access_write(cls, &req->access);
+	free(req->path);
+	free(req);
+	*con_cls = NULL;
+}
+
+/*
+ * fs/ decodes and confines request paths itself (one normaliser for both
+ * protocols), so libmicrohttpd must hand them over as sent.
+ */
+static size_t keep_escaped(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return strlen(s);
+}
+
+static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	if (log_enabled(LOG_LEVEL_DEBUG))
+		log_vmsg(LOG_LEVEL_DEBUG, fmt, ap);
+}
+
+/* --- life cycle --- */
+
+static int listen_socket(uint16_t port)
+{
+	struct sockaddr_in addr = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_ANY),
+	};
+	int fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    listen(fd, SOMAXCONN) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int http_server_new(const struct config *cfg, struct http_server **ret)
+{
+	const struct config_http *h = &cfg->http;
+	pthread_rwlockattr_t attr;
+	struct http_server *srv;
+
+	srv = calloc(1, sizeof(*srv));
+	if (!srv)
+		return -ENOMEM;
+	srv->log_fd = -1;
+	srv->max_connections = h->max_connections;
+	srv->timeout_s = h->timeout_s;
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(
+		&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&srv->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	srv->listen_fd = listen_socket(h->port);
+	if (srv->listen_fd < 0) {
+		int r = srv->listen_fd;
+
+		log_error("http: cannot listen on port %u: %s", h->port,
+			  strerror(-r));
+		http_server_free(srv);
+		return r;
+	}
+	if (h->access_log) {
+		srv->log_fd = open(h->access_log,
+				   O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+				   0640);
+		if (srv->log_fd < 0) {
+			int r = -errno;
+
+			log_error("http: access log %s: %s", h->access_log,
+				  strerror(-r));
+			http_server_free(srv);
+			return r;
+		}
+	}
+	*ret = srv;
+	return 0;
+}
+
+void http_server_set_host_lookup(struct http_server *srv,
+				 http_host_lookup_fn *lookup, void *data)
+{
+	srv->lookup = lookup;
+	srv->lookup_data = data;
+}
+
+static unsigned thread_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > HTTP_MAX_THREADS ? HTTP_MAX_THREADS
+						  : (unsigned)n;
+}
+
+int http_server_start(struct http_server *srv, struct http_site *site)
+{
+	srv->site = site;
+	srv->mhd = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
+		0, NULL, NULL, on_request, srv,
+		/* First, so that no message goes to stderr directly. */
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
+		MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
+		MHD_OPTION_THREAD_POOL_SIZE, thread_count(),
+		MHD_OPTION_CONNECTION_LIMIT, srv->max_connections,
+		MHD_OPTION_CONNECTION_TIMEOUT, srv->timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_MEMORY,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+		MHD_OPTION_END);
+	if (!srv->mhd) {
+		log_error("http: cannot start libmicrohttpd");
+		return -EIO;
+	}
+	/* libmicrohttpd closes the socket when it stops. */
+	srv->listen_fd = -1;
+	return 0;
+}
+
+void http_server_swap(struct http_server *srv, struct http_site *site)
+{
+	struct http_site *old;
+
+	pthread_rwlock_wrlock(&srv->lock);
+	old = srv->site;
+	srv->site = site;
+	pthread_rwlock_unlock(&srv->lock);
+	http_site_free(old);
+}
+
+struct http_server *http_server_free(struct http_server *srv)
+{
+	if (!srv)
+		return NULL;
+	if (srv->mhd)
+		MHD_stop_daemon(srv->mhd);
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
+	if (srv->log_fd >= 0)
+		close(srv->log_fd);
+	http_site_free(srv->site);
+	pthread_rwlock_destroy(&srv->lock);
+	free(srv);
+	return NULL;
+}
