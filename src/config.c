@@ -30,6 +30,7 @@ static const struct config_section_kind *const section_kinds[] = {
 
 /* --- diagnostics --- */
 
+__attribute__((format(printf, 4, 0)))
 static void diag_vadd(struct config_parser *p, const char *file,
 		      unsigned line, const char *fmt, va_list ap)
 {
