@@ -7,9 +7,11 @@
 #include "serve.h"
 
 #include "dhcp/service.h"
+#include "fs/namespace.h"
 #include "log.h"
 #include "loop.h"
 #include "privdrop.h"
+#include "tftp/server.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +27,8 @@ struct daemon {
 	struct config *config;
 	const char *config_path;
 	struct dhcp_service *dhcp;
+	struct fs_namespace *fs;
+	struct tftp_server *tftp;
 };
 
 static void log_diags(const struct config_diags *d)
@@ -96,10 +100,23 @@ static void on_stop(struct loop *loop, int signo, void *data)
 	loop_quit(loop);
 }
 
+/* The served namespace for `config`; its error names the file:line. */
+static int fs_build(const struct config *config, struct fs_namespace **ret)
+{
+	char *error = NULL;
+	int r = fs_namespace_new(config, ret, &error);
+
+	if (r < 0)
+		log_error("%s", error ? error : strerror(-r));
+	free(error);
+	return r;
+}
+
 static void on_reload(struct loop *loop, int signo, void *data)
 {
 	struct daemon *d = data;
 	struct config *config;
+	struct fs_namespace *fs;
 
 	(void)loop;
 	(void)signo;
@@ -109,12 +126,23 @@ static void on_reload(struct loop *loop, int signo, void *data)
 			  "force");
 		return;
 	}
-	if (d->dhcp && dhcp_service_reload(d->dhcp, config) < 0) {
+	if (fs_build(config, &fs) < 0) {
 		log_error("reload failed; the running configuration stays in "
 			  "force");
 		config_free(config);
 		return;
 	}
+	if (d->dhcp && dhcp_service_reload(d->dhcp, config) < 0) {
+		log_error("reload failed; the running configuration stays in "
+			  "force");
+		fs_namespace_free(fs);
+		config_free(config);
+		return;
+	}
+	if (d->tftp)
+		tftp_server_reload(d->tftp, config, fs);
+	fs_namespace_free(d->fs);
+	d->fs = fs;
 	config_free(d->config);
 	d->config = config;
 	log_info("configuration reloaded");
@@ -136,6 +164,14 @@ static int services_start(struct daemon *d)
 	r = dhcp_service_start(d->loop, c, &d->dhcp);
 	if (r < 0)
 		return r;
+	r = fs_build(c, &d->fs);
+	if (r < 0)
+		return r;
+	if (c->tftp.enabled) {
+		r = tftp_server_new(d->loop, c, d->fs, &d->tftp);
+		if (r < 0)
+			return r;
+	}
 	if (!c->server.user) {
 		if (geteuid() == 0)
 			log_warn("running as root: set [server] user to drop "
@@ -179,6 +215,8 @@ int serve_run(const char *config_path)
 	r = loop_run(d.loop);
 out:
 	d.dhcp = dhcp_service_stop(d.dhcp);
+	d.tftp = tftp_server_free(d.tftp);
+	d.fs = fs_namespace_free(d.fs);
 	loop_free(d.loop);
 	config_free(d.config);
 	if (r < 0)

@@ -177,9 +177,14 @@ void tftp_negotiate(const struct tftp_request *req,
 		ret->oack |= TFTP_OPT_TIMEOUT;
 	}
 	if (o->present & TFTP_OPT_WINDOWSIZE) {
-		ret->windowsize = o->windowsize < limits->windowsize_max
-					  ? (uint16_t)o->windowsize
-					  : limits->windowsize_max;
+		uint32_t max = limits->window_bytes_max / ret->blksize;
+
+		if (max > limits->windowsize_max)
+			max = limits->windowsize_max;
+		if (max < 1)
+			max = 1;
+		ret->windowsize = (uint16_t)(o->windowsize < max ? o->windowsize
+								 : max);
 		ret->oack |= TFTP_OPT_WINDOWSIZE;
 	}
 }

@@ -104,6 +104,9 @@ int tftp_packet_parse(const uint8_t *buf, size_t len,
 struct tftp_limits {
 	uint16_t blksize_max;
 	uint16_t windowsize_max;
+	/* A window is sent at once: its bytes are bounded so that it fits
+	 * a socket send buffer (never below one block). */
+	uint32_t window_bytes_max;
 	unsigned timeout_ms;  /* used when the client asks no timeout */
 };
 

@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct tftp_limits limits = {
 		.blksize_max = 1468, .windowsize_max = 64, .timeout_ms = 1000,
+		.window_bytes_max = 128 * 1024,
 	};
 	uint8_t *copy = malloc(size ? size : 1);
 	struct tftp_packet p;

@@ -161,6 +161,7 @@ static void test_ack_and_error(void **state)
 
 static const struct tftp_limits limits = {
 	.blksize_max = 1468, .windowsize_max = 64, .timeout_ms = 700,
+	.window_bytes_max = 128 * 1024,
 };
 
 static void test_negotiate_none(void **state)
@@ -205,6 +206,28 @@ static void test_negotiate_caps(void **state)
 	req.options.blksize = 600;
 	tftp_negotiate(&req, &limits, 1, &p);
 	assert_int_equal(p.blksize, 600);
+}
+
+static void test_negotiate_window_bytes(void **state)
+{
+	struct tftp_limits big = limits;
+	struct tftp_request req = {
+		.mode = TFTP_MODE_OCTET,
+		.options = { .present = TFTP_OPT_BLKSIZE | TFTP_OPT_WINDOWSIZE,
+			     .blksize = 8192, .windowsize = 64 },
+	};
+	struct tftp_params p;
+
+	(void)state;
+	big.blksize_max = TFTP_BLKSIZE_MAX;
+	tftp_negotiate(&req, &big, 0, &p);
+	assert_int_equal(p.windowsize, 16);  /* 16 x 8192 = 128 KiB */
+	/* Never below one block, even when one block is over the limit. */
+	req.options.blksize = 65464;
+	big.window_bytes_max = 1000;
+	tftp_negotiate(&req, &big, 0, &p);
+	assert_int_equal(p.blksize, 65464);
+	assert_int_equal(p.windowsize, 1);
 }
 
 static void test_negotiate_netascii_no_tsize(void **state)
@@ -272,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_ack_and_error),
 		cmocka_unit_test(test_negotiate_none),
 		cmocka_unit_test(test_negotiate_caps),
+		cmocka_unit_test(test_negotiate_window_bytes),
 		cmocka_unit_test(test_negotiate_netascii_no_tsize),
 		cmocka_unit_test(test_build_error_data),
 		cmocka_unit_test(test_netascii),
