@@ -204,3 +204,120 @@ domain = example.com
 lease-time = 600
 {subnet_extra}
 {extra}"""
+
+
+# --- topologies for the DHCP tests (added; the ones above stay as they are)
+
+RELAY_SERVER_SIDE = "172.25.254.1"   # the relay's address toward the server
+RELAY_CLIENT_SIDE = "172.25.253.1"   # the relay's address toward clients (giaddr)
+CLIENT_SUBNET_2 = "172.25.253.0/24"  # the second subnet: relayed, or on s1
+SERVER_ADDR_2 = "172.25.253.100"     # the server's address on s1
+
+
+def _veth(a_ns, a_name, b_ns, b_name, b_mac=None):
+    sh("ip", "link", "add", a_name, "netns", a_ns.name, "type", "veth",
+       "peer", "name", b_name, "netns", b_ns.name)
+    if b_mac:
+        b_ns.run("ip", "link", "set", b_name, "address", b_mac)
+    a_ns.run("ip", "link", "set", a_name, "up")
+    b_ns.run("ip", "link", "set", b_name, "up")
+
+
+class RelayTopology(Topology):
+    """server — relay — client, two subnets:
+
+    server s0 172.25.254.100/24 <-> r0 172.25.254.1/24 [relay] r1
+    172.25.253.1/24 <-> c0 (52:54:00:00:00:01, no address). The server
+    reaches 172.25.253.0/24 via the relay; the relay forwards. No other
+    route exists. start_relay() runs ISC dhcrelay in the relay namespace.
+    """
+
+    def __init__(self, tmp_path):
+        super().__init__(tmp_path, clients=1)
+
+    def _build(self, n):
+        s = self.server
+        self.relay = r = self._netns("r")
+        c = self._netns("c")
+        _veth(s, "s0", r, "r0")
+        _veth(r, "r1", c, "c0", b_mac="52:54:00:00:00:01")
+        s.run("ip", "addr", "add", f"{SERVER_ADDR}/{PREFIX}", "dev", "s0")
+        r.run("ip", "addr", "add", f"{RELAY_SERVER_SIDE}/{PREFIX}", "dev",
+              "r0")
+        r.run("ip", "addr", "add", f"{RELAY_CLIENT_SIDE}/24", "dev", "r1")
+        s.run("ip", "route", "add", CLIENT_SUBNET_2, "via", RELAY_SERVER_SIDE)
+        r.run("sysctl", "-qw", "net.ipv4.ip_forward=1")
+        self.server_if = "s0"
+        self.clients.append(c)
+
+    def start_relay(self, ready_timeout=10):
+        """ISC dhcrelay: clients on r1, the server behind r0."""
+        p = self.start(self.relay, ["dhcrelay", "-d", "-4", "-i", "r1",
+                                    "-i", "r0", SERVER_ADDR], "dhcrelay.log")
+        deadline = time.monotonic() + ready_timeout
+        while time.monotonic() < deadline:
+            if "Sending on" in p.log() and "r0" in p.log():
+                return p
+            if p.popen.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"starting dhcrelay: not ready within "
+                             f"{ready_timeout}s\n{p.log()[-2000:]}")
+
+
+class TwoSubnetTopology(Topology):
+    """One server on two links, one subnet each:
+
+    server s0 172.25.254.100/24 <-> c0 of clients[0] (52:54:00:00:01:01)
+    server s1 172.25.253.100/24 <-> c0 of clients[1] (52:54:00:00:02:01)
+    """
+
+    def __init__(self, tmp_path):
+        super().__init__(tmp_path, clients=2)
+
+    def _build(self, n):
+        s = self.server
+        for i, (ifname, addr) in enumerate((("s0", SERVER_ADDR),
+                                            ("s1", SERVER_ADDR_2))):
+            c = self._netns("c")
+            _veth(s, ifname, c, "c0", b_mac=f"52:54:00:00:0{i + 1}:01")
+            s.run("ip", "addr", "add", f"{addr}/{PREFIX}", "dev", ifname)
+            self.clients.append(c)
+        self.server_if = "s0"
+
+
+class SegmentTopology(Topology):
+    """A shared segment: bridge br0 in the server namespace carries the
+    server address; each client namespace has c0 (52:54:00:00:00:NN) on
+    the bridge, even for one client; add_peer() puts another host (say,
+    another DHCP server) on the same segment."""
+
+    def _build(self, n):
+        s = self.server
+        s.run("ip", "link", "add", "br0", "type", "bridge")
+        s.run("ip", "addr", "add", f"{SERVER_ADDR}/{PREFIX}", "dev", "br0")
+        s.run("ip", "link", "set", "br0", "up")
+        self.server_if = "br0"
+        self._ports = 0
+        for i in range(n):
+            c = self._netns("c")
+            self._port(c, "c0", "52:54:00:00:%02x:%02x" % ((i + 1) >> 8,
+                                                            (i + 1) & 255))
+            self.clients.append(c)
+
+    def _port(self, ns, ifname, mac):
+        port = f"p{self._ports}"
+        self._ports += 1
+        sh("ip", "link", "add", port, "netns", self.server.name, "type",
+           "veth", "peer", "name", ifname, "netns", ns.name)
+        self.server.run("ip", "link", "set", port, "master", "br0")
+        self.server.run("ip", "link", "set", port, "up")
+        ns.run("ip", "link", "set", ifname, "address", mac)
+        ns.run("ip", "link", "set", ifname, "up")
+
+    def add_peer(self, role, addr, ifname="d0", mac="52:54:00:00:fe:01"):
+        """Another namespace on the segment with address addr/24."""
+        ns = self._netns(role)
+        self._port(ns, ifname, mac)
+        ns.run("ip", "addr", "add", f"{addr}/{PREFIX}", "dev", ifname)
+        return ns
