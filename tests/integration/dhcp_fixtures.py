@@ -121,6 +121,11 @@ def _boot_args(tag, keys, args, next_server):
             for a in _ARCH_TAGS[k]:
                 args.append(f"--dhcp-match=set:{t},option:client-arch,{a}")
             args.append(f"--dhcp-boot=tag:{tag},tag:{t},{v},,{next_server}")
+        elif k == "filename-http":
+            args.append(f"--dhcp-vendorclass=set:{tag}http,HTTPClient")
+            args.append(f"--dhcp-option-force=tag:{tag}http,60,HTTPClient")
+            args.append(f"--dhcp-boot=tag:{tag},tag:{tag}http,{v},,"
+                        f"{next_server}")
         elif k == "filename-ipxe":
             args.append(f"--dhcp-userclass=set:{tag}ipxe,iPXE")
             args.append(f"--dhcp-boot=tag:{tag},tag:{tag}ipxe,{v},,"
@@ -144,6 +149,8 @@ def _start_dnsmasq(topo, text, name):
             f"--dhcp-leasefile={topo.path(name + '.leases')}",
             "--dhcp-lease-max=100000", "--conf-file=/dev/null"]
     server_addr = None
+    args += ["--dhcp-vendorclass=set:pxe,PXEClient",
+             "--dhcp-option-force=tag:pxe,60,PXEClient"]
     for section, arg, keys in _sections(text):
         kv = dict(keys)
         if section == "server":
