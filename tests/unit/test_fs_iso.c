@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for ISO9660 images, built here with xorriso: Rock Ridge,
+ * Joliet and plain names, deep trees, symlinks in and out, extents
+ * checked by pread from the image, damaged images, and a file over 4 GiB
+ * (multi-extent) when the disk has room for one.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "fs/iso.h"
+#include "fs/namespace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#define DEEP "a/b/c/d/e/f/g/h/i/j/k/l"
+#define LONG_NAME "MixedCase_file_name_longer_than_thirty_one_characters.data"
+#define BIG_SIZE (4700ULL << 20)   /* over 4 GiB: two extents */
+
+static char top[64];
+static char path[512];
+
+static const char *at(const char *rel)
+{
+	snprintf(path, sizeof(path), "%s/%s", top, rel);
+	return path;
+}
+
+static void put(const char *rel, const char *text)
+{
+	FILE *fp = fopen(at(rel), "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void run(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (system(cmd) != 0)
+		fail_msg("failed: %s", cmd);
+}
+
+/* The source tree every image is made of. */
+static int setup(void **state)
+{
+	strcpy(top, "/tmp/pxed-test-iso-XXXXXX");
+	assert_non_null(mkdtemp(top));
+	run("mkdir -p %s/src/sub %s/src/" DEEP " %s/plain/Dir.x", top, top,
+	    top);
+	put("src/Hello.txt", "hello from the image\n");
+	put("src/sub/" LONG_NAME, "long\n");
+	put("src/" DEEP "/deep.txt", "twelve levels down\n");
+	run("cd %s/src && ln -s ../Hello.txt sub/link && ln -s sub dlink && "
+	    "ln -s /etc/passwd abs && ln -s ../x up && "
+	    "ln -s ../../Hello.txt sub/up2 && ln -s loop2 loop1 && "
+	    "ln -s loop1 loop2 && ln -s sub/../Hello.txt dotdot_in",
+	    top);
+	put("plain/ReadMe", "plain\n");
+	put("plain/Dir.x/noext", "noext\n");
+	put("junk", "this is not an ISO9660 image, not even close\n");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	run("rm -rf %s", top);
+	return 0;
+}
+
+static struct iso_image *open_image(const char *rel)
+{
+	struct iso_image *img = NULL;
+	const char *reason = NULL;
+	int r;
+
+	r = iso_image_open(at(rel), &img, &reason);
+	if (r < 0)
+		fail_msg("%s: %s", rel, reason);
+	return img;
+}
+
+/* Look `p` up and check its bytes, read from the image at its extent. */
+static void expect_file(const struct iso_image *img, const char *p,
+			const char *want)
+{
+	struct iso_entry e;
+	char buf[256] = "";
+	int r;
+
+	r = iso_image_lookup(img, p, &e);
+	if (r < 0)
+		fail_msg("%s: %s", p, strerror(-r));
+	assert_false(e.is_dir);
+	assert_int_equal(e.size, strlen(want));
+	assert_int_equal(e.offset % 2048, 0);
+	assert_true(e.offset >= 16 * 2048);   /* past the system area */
+	assert_int_equal(pread(iso_image_fd(img), buf, e.size,
+			       (off_t)e.offset),
+			 (ssize_t)e.size);
+	assert_string_equal(buf, want);
+}
+
+static void expect_lookup_error(const struct iso_image *img, const char *p,
+				int want)
+{
+	struct iso_entry e;
+	int r = iso_image_lookup(img, p, &e);
+
+	if (r != want)
+		fail_msg("%s: got %d, want %d", p, r, want);
+}
+
+static void test_rock_ridge(void **state)
+{
+	struct iso_image *img;
+	struct iso_entry e;
+	struct stat st;
+
+	run("xorriso -as mkisofs -R -J -o %s/rr.iso %s/src >/dev/null 2>&1",
+	    top, top);
+	img = open_image("rr.iso");
+	expect_file(img, "Hello.txt", "hello from the image\n");
+	expect_file(img, "sub/" LONG_NAME, "long\n");
+	expect_file(img, DEEP "/deep.txt", "twelve levels down\n");
+	/* Rock Ridge names are exact, as on a disk */
+	expect_lookup_error(img, "hello.txt", -ENOENT);
+	expect_lookup_error(img, "HELLO.TXT", -ENOENT);
+	expect_lookup_error(img, "Hello.txt/x", -ENOENT);
+	expect_lookup_error(img, "sub/missing", -ENOENT);
+
+	assert_int_equal(iso_image_lookup(img, "sub", &e), 0);
+	assert_true(e.is_dir);
+	assert_int_equal(iso_image_lookup(img, "", &e), 0);
+	assert_true(e.is_dir);
+	assert_int_equal(stat(at("src/Hello.txt"), &st), 0);
+	assert_int_equal(iso_image_lookup(img, "Hello.txt", &e), 0);
+	assert_int_equal(e.mtime, st.st_mtime);
+	iso_image_free(img);
+}
+
+static void test_symlinks(void **state)
+{
+	struct iso_image *img;
+	struct iso_entry e;
+
+	run("xorriso -as mkisofs -R -o %s/rr.iso %s/src >/dev/null 2>&1",
+	    top, top);
+	img = open_image("rr.iso");
+	expect_file(img, "sub/link", "hello from the image\n");
+	expect_file(img, "dlink/link", "hello from the image\n");
+	expect_file(img, "dlink/" LONG_NAME, "long\n");
+	expect_file(img, "dotdot_in", "hello from the image\n");
+	assert_int_equal(iso_image_lookup(img, "dlink", &e), 0);
+	assert_true(e.is_dir);
+	expect_lookup_error(img, "abs", -EACCES);
+	expect_lookup_error(img, "up", -EACCES);
+	expect_lookup_error(img, "sub/up2", -EACCES);
+	expect_lookup_error(img, "dlink/up2", -EACCES);
+	expect_lookup_error(img, "loop1", -EACCES);
+	iso_image_free(img);
+}
+
+struct names {
+	char text[512];
+	unsigned dirs;
+};
+
+static int collect(void *userdata, const char *name,
+		   const struct iso_entry *entry)
+{
+	struct names *n = userdata;
+
+	strcat(n->text, name);
+	strcat(n->text, " ");
+	n->dirs += entry->is_dir;
+	return 0;
+}
+
+static void test_list(void **state)
+{
+	struct iso_image *img;
+	struct names n = { .dirs = 0 };
+
+	run("xorriso -as mkisofs -R -o %s/rr.iso %s/src >/dev/null 2>&1",
+	    top, top);
+	img = open_image("rr.iso");
+	assert_int_equal(iso_image_list(img, "", collect, &n), 0);
+	/* sorted; links resolved; those leading out or looping left out */
+	assert_string_equal(n.text, "Hello.txt a dlink dotdot_in sub ");
+	assert_int_equal(n.dirs, 3);
+	assert_int_equal(iso_image_list(img, "Hello.txt", collect, &n),
+			 -ENOTDIR);
+	assert_int_equal(iso_image_list(img, "nope", collect, &n), -ENOENT);
+	iso_image_free(img);
+}
+
+/* No Rock Ridge, no Joliet: "README.;1" is asked for as "readme". */
+static void test_plain_names(void **state)
+{
+	struct iso_image *img;
+
+	run("xorriso -outdev %s/plain.iso -rockridge off -joliet off "
+	    "-map %s/plain / >/dev/null 2>&1",
+	    top, top);
+	img = open_image("plain.iso");
+	expect_file(img, "readme", "plain\n");
+	expect_file(img, "ReadMe", "plain\n");
+	expect_file(img, "README", "plain\n");
+	expect_file(img, "dir_x/noext", "noext\n");
+	expect_file(img, "DIR_X/NOEXT", "noext\n");
+	expect_lookup_error(img, "readme.", -ENOENT);
+	iso_image_free(img);
+}
+
+static void test_joliet(void **state)
+{
+	struct iso_image *img;
+
+	run("xorriso -outdev %s/joliet.iso -rockridge off -joliet on "
+	    "-map %s/src / >/dev/null 2>&1",
+	    top, top);
+	img = open_image("joliet.iso");
+	expect_file(img, "Hello.txt", "hello from the image\n");
+	expect_file(img, DEEP "/deep.txt", "twelve levels down\n");
+	expect_lookup_error(img, "hello.txt", -ENOENT);
+	iso_image_free(img);
+}
+
+static void expect_open_error(const char *rel, int want, const char *reason)
+{
+	struct iso_image *img = NULL;
+	const char *got = NULL;
+
+	assert_int_equal(iso_image_open(at(rel), &img, &got), want);
+	assert_null(img);
+	assert_string_equal(got, reason);
+}
+
+static void test_damaged(void **state)
+{
+	run("xorriso -as mkisofs -R -o %s/rr.iso %s/src >/dev/null 2>&1",
+	    top, top);
+	expect_open_error("junk", -EBADMSG, "not an ISO9660 image");
+	expect_open_error("nope.iso", -ENOENT, strerror(ENOENT));
+	expect_open_error("src", -EINVAL, "not a regular file");
+	/* the volume descriptors, but not the directories they point at */
+	run("head -c 36864 %s/rr.iso > %s/cut.iso", top, top);
+	expect_open_error("cut.iso", -EBADMSG, "damaged directory tree");
+}
+
+/* Through the namespace: the fd is the image, the offset the extent. */
+static void test_namespace(void **state)
+{
+	char iso[300];
+	struct config_tree tree = { .name = "img", .iso = iso,
+				    .file = "t.conf", .line = 3 };
+	struct config cfg = { .path = "t.conf", .trees = &tree, .n_trees = 1,
+			      .tftp = { .enabled = true },
+			      .http = { .enabled = true } };
+	struct fs_namespace *ns;
+	struct fs_listing l;
+	struct fs_file f;
+	char buf[64] = "";
+	struct stat st;
+
+	run("xorriso -as mkisofs -R -o %s/rr.iso %s/src >/dev/null 2>&1",
+	    top, top);
+	snprintf(iso, sizeof(iso), "%s/rr.iso", top);
+	assert_int_equal(fs_namespace_new(&cfg, &ns, NULL), 0);
+	assert_int_equal(fs_open(ns, FS_PROTO_HTTP, "/img/sub/link", 13, NULL,
+				 &f), 0);
+	assert_true(f.offset > 0);
+	assert_int_equal(f.size, 21);
+	assert_int_equal(pread(f.fd, buf, f.size, (off_t)f.offset), 21);
+	assert_string_equal(buf, "hello from the image\n");
+	assert_int_equal(fstat(f.fd, &st), 0);
+	assert_int_equal(st.st_ino, f.ino);   /* the image's identity */
+	fs_file_close(&f);
+	assert_int_equal(fs_open(ns, FS_PROTO_TFTP, "img\\sub", 7, NULL, &f),
+			 -EISDIR);
+	assert_int_equal(fs_open(ns, FS_PROTO_TFTP, "img/abs", 7, NULL, &f),
+			 -EACCES);
+	assert_int_equal(fs_list(ns, FS_PROTO_HTTP, "/img/sub/", 9, &l), 0);
+	assert_int_equal(l.len, 2);   /* LONG_NAME and link; up2 leads out */
+	assert_string_equal(l.items[0].name, LONG_NAME);
+	assert_int_equal(l.items[0].size, 5);
+	assert_string_equal(l.items[1].name, "link");
+	fs_listing_clear(&l);
+	fs_namespace_free(ns);
+}
+
+/*
+ * 4.6 GiB of (sparse) zeros ending in "END", then a small file: the
+ * first is two extents joined into one range, the second lies beyond
+ * 4 GiB in the image. Writing the image takes ~5 GiB and ~20 s.
+ */
+static void test_big_file(void **state)
+{
+	struct iso_image *img;
+	struct iso_entry e;
+	struct statvfs vfs;
+	char buf[4];
+	int fd;
+
+	assert_int_equal(statvfs(top, &vfs), 0);
+	if ((uint64_t)vfs.f_bavail * vfs.f_frsize < 2 * BIG_SIZE) {
+		print_message("SKIPPED: %s has no room for a %llu MiB image\n",
+			      top, BIG_SIZE >> 20);
+		skip();
+	}
+	run("mkdir -p %s/big", top);
+	fd = open(at("big/huge.bin"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "END", 3, BIG_SIZE - 3), 3);
+	close(fd);
+	put("big/zz_after.txt", "after\n");
+	run("xorriso -as mkisofs -iso-level 3 -R -o %s/big.iso %s/big "
+	    ">/dev/null 2>&1",
+	    top, top);
+	unlink(at("big/huge.bin"));
+
+	img = open_image("big.iso");
+	assert_int_equal(iso_image_lookup(img, "huge.bin", &e), 0);
+	assert_int_equal(e.size, BIG_SIZE);
+	assert_int_equal(pread(iso_image_fd(img), buf, 3,
+			       (off_t)(e.offset + e.size - 3)), 3);
+	assert_memory_equal(buf, "END", 3);
+	expect_file(img, "zz_after.txt", "after\n");
+	assert_int_equal(iso_image_lookup(img, "zz_after.txt", &e), 0);
+	assert_true(e.offset > (4ULL << 30));
+	iso_image_free(img);
+	unlink(at("big.iso"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rock_ridge),
+		cmocka_unit_test(test_symlinks),
+		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_plain_names),
+		cmocka_unit_test(test_joliet),
+		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_namespace),
+		cmocka_unit_test(test_big_file),
+	};
+
+	if (system("xorriso -version >/dev/null 2>&1") != 0) {
+		printf("SKIPPED: xorriso is not installed\n");
+		return 77;
+	}
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
