@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: MIT
+"""SIGHUP reloads the config (a bad new config is reported and the old one
+stays in force; leases survive); SIGTERM exits cleanly."""
+import signal
+
+from dhcp_clients import (ACK, OPT_DNS, OPT_PRL, OPT_REQUESTED_IP,
+                          REQUEST, RawClient, ip4)
+from dhcp_fixtures import dtopo, start_dhcp  # noqa: F401
+from netns import base_config
+
+PRL = [(OPT_PRL, bytes([1, 3, 6, 15]))]
+
+
+def reload(p, text, expect, stage):
+    with open(p.config_path, "w") as f:
+        f.write(text)
+    before = p.log().count(expect)
+    p.signal(signal.SIGHUP)
+    # wait for one more occurrence than before
+    import time
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if p.log().count(expect) > before:
+            return
+        if p.popen.poll() is not None:
+            break
+        time.sleep(0.05)
+    raise AssertionError(f"{stage}: '{expect}' not logged within 5s "
+                         f"(exit={p.popen.poll()})\n{p.log()[-3000:]}")
+
+
+def test_sighup_applies_new_config_and_keeps_leases(dtopo):
+    conf = base_config(dtopo.tmp)
+    p = start_dhcp(dtopo, conf)
+    with RawClient(dtopo.clients[0]) as rc:
+        ack = rc.lease(options=PRL)
+        assert ack.opt_ips(OPT_DNS) == ["172.25.254.254"], ack
+        reload(p, conf.replace("dns = 172.25.254.254",
+                               "dns = 172.25.254.53, 172.25.254.54"),
+               "reloaded", "SIGHUP with a good config")
+        xid = rc.send(REQUEST, options=[(OPT_REQUESTED_IP, ip4(ack.yiaddr)),
+                                        *PRL])
+        again = rc.expect(xid, ACK, stage="INIT-REBOOT after reload")
+        assert again.yiaddr == ack.yiaddr, again
+        assert again.opt_ips(OPT_DNS) == ["172.25.254.53",
+                                          "172.25.254.54"], again
+        other = rc.lease(mac="52:54:00:00:00:02", options=PRL)
+        assert other.yiaddr != ack.yiaddr, other
+
+
+def test_sighup_with_bad_config_keeps_old_one(dtopo):
+    conf = base_config(dtopo.tmp)
+    p = start_dhcp(dtopo, conf)
+    bad = conf.replace("range = 172.25.254.60 - 172.25.254.70",
+                       "range = 172.25.254.70 - 172.25.254.60\n"
+                       "dns = not-an-address")
+    reload(p, bad, "reload failed", "SIGHUP with a bad config")
+    assert p.popen.poll() is None, f"pxed exited\n{p.log()[-3000:]}"
+    log = p.log()
+    # the problem is reported with file:line
+    assert f"{p.config_path}:" in log, log[-3000:]
+    with RawClient(dtopo.clients[0]) as rc:
+        ack = rc.lease(options=PRL)
+        assert ack.opt_ips(OPT_DNS) == ["172.25.254.254"], ack
+
+
+def test_sigterm_exits_cleanly(dtopo):
+    p = start_dhcp(dtopo, base_config(dtopo.tmp))
+    with RawClient(dtopo.clients[0]) as rc:
+        rc.lease()
+    rc_ = p.stop(timeout=10)
+    assert rc_ == 0, f"exit status {rc_}\n{p.log()[-3000:]}"
+    assert "AddressSanitizer" not in p.log() and \
+        "runtime error" not in p.log(), p.log()[-3000:]
