@@ -142,9 +142,11 @@ enum dhcp_parse_error dhcp_message_parse(const uint8_t *buf, size_t len,
 			areas[n_areas++] = (struct option_area){
 				ret->header.sname, sizeof(ret->header.sname)
 			};
-		if (!options_gather(&ret->options, areas, n_areas))
+		/* Option 52 inside file or sname would overload again: a
+		 * loop no client builds. Dropped rather than half-honoured. */
+		if (!options_gather(&ret->options, areas, n_areas) ||
+		    ret->options.len[DHCP_OPT_OVERLOAD] != 1)
 			return DHCP_PARSE_BAD_OPTION;
-		/* An option 52 found inside file or sname is not honoured. */
 	} else if (dhcp_message_option(ret, DHCP_OPT_OVERLOAD, NULL)) {
 		return DHCP_PARSE_BAD_OPTION;
 	}

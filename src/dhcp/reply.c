@@ -164,7 +164,10 @@ static void add_options(const struct dhcp_request *req, struct dhcp_builder *b,
 			add_known(req, &os, prl[i]);
 		}
 	}
-	/* Everything else the administrator configured, host first. */
+	/* RFC 2131 4.3.1: send what the client asked for. A client that
+	 * asks for nothing (BOOTP-era firmware) gets all that is configured. */
+	if (prl)
+		return;
 	if (req->host)
 		for (size_t i = 0; i < req->host->options.len; i++)
 			add_known(req, &os, req->host->options.items[i].code);
