@@ -8,6 +8,7 @@
 
 #include "dhcp/service.h"
 #include "fs/namespace.h"
+#include "http/server.h"
 #include "log.h"
 #include "loop.h"
 #include "privdrop.h"
@@ -29,6 +30,8 @@ struct daemon {
 	struct dhcp_service *dhcp;
 	struct fs_namespace *fs;
 	struct tftp_server *tftp;
+	struct http_server *http;
+	struct http_site *http_site;   /* built, not yet served */
 };
 
 static void log_diags(const struct config_diags *d)
@@ -47,12 +50,6 @@ static int load_config(const char *path, struct config **ret)
 	log_diags(&diags);
 	config_diags_clear(&diags);
 	return r;
-}
-
-int serve_check_resources(const struct config *config)
-{
-	(void)config;
-	return 0;
 }
 
 /*
@@ -112,11 +109,48 @@ static int fs_build(const struct config *config, struct fs_namespace **ret)
 	return r;
 }
 
+/*
+ * What HTTP serves from `fs`: templates are found and compiled here. Only
+ * if HTTP runs (or is about to); [http] enable takes effect on restart.
+ */
+static int http_site_build(bool wanted, const struct config *config,
+			   struct fs_namespace *fs, struct http_site **ret)
+{
+	char *error = NULL;
+	int r;
+
+	*ret = NULL;
+	if (!wanted)
+		return 0;
+	r = http_site_new(config, fs, ret, &error);
+	if (r < 0)
+		log_error("http: %s", error ? error : strerror(-r));
+	free(error);
+	return r;
+}
+
+/* Roots and images open, templates compile: what serving would need. */
+int serve_check_resources(const struct config *config)
+{
+	struct fs_namespace *fs;
+	struct http_site *site;
+	int r;
+
+	r = fs_build(config, &fs);
+	if (r < 0)
+		return r;
+	r = http_site_build(config->http.enabled, config, fs, &site);
+	http_site_free(site);
+	fs_namespace_free(fs);
+	return r;
+}
+
 static void on_reload(struct loop *loop, int signo, void *data)
 {
 	struct daemon *d = data;
 	struct config *config;
 	struct fs_namespace *fs;
+	struct http_site *site;
 
 	(void)loop;
 	(void)signo;
@@ -132,15 +166,20 @@ static void on_reload(struct loop *loop, int signo, void *data)
 		config_free(config);
 		return;
 	}
-	if (d->dhcp && dhcp_service_reload(d->dhcp, config) < 0) {
+	if (http_site_build(d->http != NULL, config, fs, &site) < 0 ||
+	    (d->dhcp && dhcp_service_reload(d->dhcp, config) < 0)) {
 		log_error("reload failed; the running configuration stays in "
 			  "force");
+		http_site_free(site);
 		fs_namespace_free(fs);
 		config_free(config);
 		return;
 	}
 	if (d->tftp)
 		tftp_server_reload(d->tftp, config, fs);
+	/* Before the old namespace and config go: see http_server_swap. */
+	if (d->http)
+		http_server_swap(d->http, site);
 	fs_namespace_free(d->fs);
 	d->fs = fs;
 	config_free(d->config);
@@ -167,6 +206,15 @@ static int services_start(struct daemon *d)
 	r = fs_build(c, &d->fs);
 	if (r < 0)
 		return r;
+	r = http_site_build(c->http.enabled, c, d->fs, &d->http_site);
+	if (r < 0)
+		return r;
+	/* The port is bound now, as root; the threads start after the drop. */
+	if (c->http.enabled) {
+		r = http_server_new(c, &d->http);
+		if (r < 0)
+			return r;
+	}
 	if (c->tftp.enabled) {
 		r = tftp_server_new(d->loop, c, d->fs, &d->tftp);
 		if (r < 0)
@@ -211,11 +259,19 @@ int serve_run(const char *config_path)
 	r = services_start(&d);
 	if (r < 0)
 		goto out;
+	if (d.http) {
+		r = http_server_start(d.http, d.http_site);
+		d.http_site = NULL;
+		if (r < 0)
+			goto out;
+	}
 	log_info("pxed started");
 	r = loop_run(d.loop);
 out:
 	d.dhcp = dhcp_service_stop(d.dhcp);
 	d.tftp = tftp_server_free(d.tftp);
+	d.http = http_server_free(d.http);
+	d.http_site = http_site_free(d.http_site);
 	d.fs = fs_namespace_free(d.fs);
 	loop_free(d.loop);
 	config_free(d.config);

@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ struct http_server {
 	int listen_fd;             /* ours until libmicrohttpd takes it */
 	int log_fd;                /* access log; -1: the main log */
 	unsigned max_connections;
+	atomic_uint connections;   /* open now, across all threads */
 	unsigned timeout_s;
 	struct MHD_Daemon *mhd;
 	pthread_rwlock_t lock;
@@ -54,6 +56,7 @@ struct http_request {
 	struct http_access access;
 	char method[16];           /* access.method points here */
 	char *path;
+	bool malformed;            /* answer 400 */
 };
 
 /* --- responses --- */
@@ -319,6 +322,8 @@ static enum MHD_Result answer(struct http_server *srv,
 	enum MHD_Result ret;
 	int r;
 
+	if (req->malformed)
+		return respond_error(conn, req, 400);
 	if (strcmp(req->access.method, "GET") &&
 	    strcmp(req->access.method, "HEAD"))
 		return respond_error(conn, req, 405);
@@ -337,8 +342,28 @@ static enum MHD_Result answer(struct http_server *srv,
 	return ret;
 }
 
+/*
+ * A request target with a NUL byte in it must be refused, but the URL
+ * handed to us is a C string: "GET /srv/\0/../x HTTP/1.1" arrives as
+ * "/srv/". libmicrohttpd 0.9.x splits the request line in place, so the
+ * version string starts right after the URL's terminator; a longer gap
+ * means bytes were hidden behind a NUL. (If a future version copies the
+ * strings elsewhere, the check passes everything and fs/ still confines
+ * the path.) Only HTTP/1.x is answered: no installer speaks 0.9.
+ */
+static bool request_line_ok(const char *url, const char *version)
+{
+	uintptr_t u = (uintptr_t)url, v = (uintptr_t)version;
+
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) &&
+	    strcmp(version, MHD_HTTP_VERSION_1_0))
+		return false;
+	return v < u || v - u <= strlen(url) + 1 || v - u > 65536;
+}
+
 static struct http_request *request_new(struct MHD_Connection *conn,
-					const char *method, const char *url)
+					const char *method, const char *url,
+					const char *version)
 {
 	const union MHD_ConnectionInfo *info;
 	struct http_request *req = calloc(1, sizeof(*req));
@@ -353,6 +378,7 @@ static struct http_request *request_new(struct MHD_Connection *conn,
 	snprintf(req->method, sizeof(req->method), "%s", method);
 	req->access.method = req->method;
 	req->access.path = req->path;
+	req->malformed = !request_line_ok(url, version);
 	req->access.when = time(NULL);
 	strcpy(req->access.client, "-");
 	info = MHD_get_connection_info(conn,
@@ -377,10 +403,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 {
 	struct http_request *req = *con_cls;
 
-	(void)version;
 	(void)upload_data;
 	if (!req) {
-		req = request_new(conn, method, url);
+		req = request_new(conn, method, url, version);
 		*con_cls = req;
 		return req ? MHD_YES : MHD_NO;
 	}
@@ -420,6 +445,42 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	free(req->path);
 	free(req);
 	*con_cls = NULL;
+}
+
+/*
+ * The connection limit is counted here rather than left to
+ * libmicrohttpd, which splits it evenly between its threads and leaves
+ * the excess waiting in the listen backlog: a client over the limit is
+ * refused at once, whichever thread accepts it. Two threads accepting at
+ * the same instant may overshoot by one each; the limit is about memory
+ * and descriptors, not exactness.
+ */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr,
+				 socklen_t len)
+{
+	struct http_server *srv = cls;
+
+	(void)addr;
+	(void)len;
+	if (atomic_load(&srv->connections) < srv->max_connections)
+		return MHD_YES;
+	log_limited(LOG_LEVEL_WARN, "http: %u connections open, refusing more",
+		    srv->max_connections);
+	return MHD_NO;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn,
+			  void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *srv = cls;
+
+	(void)conn;
+	(void)socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+		atomic_fetch_add(&srv->connections, 1);
+	else
+		atomic_fetch_sub(&srv->connections, 1);
 }
 
 /*
@@ -528,15 +589,21 @@ static unsigned thread_count(void)
 
 int http_server_start(struct http_server *srv, struct http_site *site)
 {
+	unsigned threads = thread_count();
+
 	srv->site = site;
 	srv->mhd = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
-		0, NULL, NULL, on_request, srv,
+		0, on_accept, srv, on_request, srv,
 		/* First, so that no message goes to stderr directly. */
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
 		MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
-		MHD_OPTION_THREAD_POOL_SIZE, thread_count(),
-		MHD_OPTION_CONNECTION_LIMIT, srv->max_connections,
+		MHD_OPTION_THREAD_POOL_SIZE, threads,
+		/* Ours is on_accept. libmicrohttpd's own (default about
+		   1000, split between threads) must never bind first. */
+		MHD_OPTION_CONNECTION_LIMIT,
+		srv->max_connections * threads + 64,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 		MHD_OPTION_CONNECTION_TIMEOUT, srv->timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_MEMORY,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,

@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: MIT
+"""HTTP across the daemon's life: errors at start-up and in `pxed check`,
+reload picking up a changed image and template, and the limits that hold
+against slow or greedy clients."""
+import os
+import shutil
+import signal
+import subprocess
+
+import pytest
+
+from http_fixtures import HttpEnv, build_data, config, make_iso, write
+from netns import PXED_BIN, Topology
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return build_data(str(tmp_path_factory.mktemp("http-small")),
+                      with_big=False)
+
+
+def check(conf_text, tmp_path):
+    path = tmp_path / "check.conf"
+    path.write_text(conf_text)
+    return subprocess.run([PXED_BIN, "check", "-c", str(path)],
+                          capture_output=True, text=True, timeout=30)
+
+
+def start_fails(tmp_path, conf_text, needle):
+    """pxed must refuse to start, saying `needle`; so must pxed check."""
+    r = check(conf_text, tmp_path)
+    assert r.returncode == 1 and needle in r.stderr, r.stderr
+    t = Topology(tmp_path / "t", clients=1)
+    try:
+        p = t.start_pxed(conf_text, ready=None)
+        p.popen.wait(15)
+        assert p.popen.returncode != 0
+        assert needle in p.log(), p.log()
+        assert "pxed started" not in p.log()
+    finally:
+        t.close()
+
+
+def test_missing_and_damaged_image(data, tmp_path):
+    good = config(str(tmp_path), data, False)
+    assert check(good, tmp_path).returncode == 0
+    start_fails(tmp_path, good.replace(data["iso"], "/nonexistent/x.iso"),
+                "/nonexistent/x.iso")
+    damaged = str(tmp_path / "damaged.iso")
+    with open(data["iso"], "rb") as f:
+        head = bytearray(f.read(64 << 10))
+    head[32768:32768 + 6] = b"XXXXXX"      # the volume descriptor's CD001
+    write(damaged, bytes(head))
+    start_fails(tmp_path, good.replace(data["iso"], damaged), damaged)
+
+
+def test_template_with_unknown_variable(data, tmp_path):
+    www = str(tmp_path / "www")
+    shutil.copytree(data["www"], www)
+    write(f"{www}/ks/bad.cfg.tmpl", "ok ${server}\nthen ${tree_url}\n")
+    conf = config(str(tmp_path), dict(data, www=www), False)
+    # tree_url exists only inside a tree: line 2 is the error.
+    start_fails(tmp_path, conf, "/ks/bad.cfg.tmpl: line 2: unknown variable")
+
+
+def test_reload_picks_up_changes(data, tmp_path):
+    d = dict(data)
+    d["iso"] = str(tmp_path / "live.iso")
+    d["tree"] = str(tmp_path / "tree")
+    shutil.copy(data["iso"], d["iso"])
+    shutil.copytree(data["tree"], d["tree"], symlinks=True)
+    env = HttpEnv(tmp_path / "env", d, False)
+    try:
+        path = "/rhel7.0/repodata/repomd.xml"
+        assert env.fetch(path)[2] == b"<repomd/>\n"
+        assert b"network --hostname=ws1" in env.fetch("/srv/ks.cfg")[2]
+        # A new image replaces the old one under the same name.
+        src = str(tmp_path / "src2")
+        write(f"{src}/repodata/repomd.xml", "<repomd version='2'/>\n")
+        make_iso(src, d["iso"] + ".new", "-R", "-J")
+        os.rename(d["iso"] + ".new", d["iso"])
+        write(f"{d['tree']}/ks.cfg.tmpl", "changed ${host}\n")
+        env.pxed.signal(signal.SIGHUP)
+        env.pxed.wait_log("configuration reloaded", stage="reload")
+        assert env.fetch(path)[2] == b"<repomd version='2'/>\n"
+        assert env.fetch("/srv/ks.cfg")[2] == b"changed ws1\n"
+        # A broken template on reload: the running site stays.
+        write(f"{d['tree']}/ks.cfg.tmpl", "broken ${nope}\n")
+        env.pxed.signal(signal.SIGHUP)
+        env.pxed.wait_log("reload failed", stage="bad reload")
+        assert env.fetch("/srv/ks.cfg")[2] == b"changed ws1\n"
+    finally:
+        env.close()
+
+
+def test_slow_client_and_connection_limit(data, tmp_path):
+    env = HttpEnv(tmp_path / "env", data, False,
+                  http_extra="timeout = 2\nmax-connections = 8")
+    try:
+        # Half a request line, then silence: cut after the timeout.
+        secs = float(env.raw("idle", b"GET /index.txt HT".hex())[0])
+        assert 1.5 <= secs <= 6, secs
+        # Eight idle connections fill the server; the ninth is refused,
+        # and once they go, requests are served again.
+        first, after = env.raw("hold", "8", "0.5")
+        assert first == "closed" and after == "200", (first, after)
+        assert env.status("/index.txt") == 200
+    finally:
+        env.close()
