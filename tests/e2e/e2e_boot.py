@@ -91,11 +91,20 @@ def sha256(path):
 
 
 def accel():
-    """TCG unless KVM is asked for: on these machines /dev/kvm opens but
-    guests stall in the PXE ROM (see TESTING.md)."""
-    a = os.environ.get("PXED_E2E_ACCEL", "tcg")
+    """KVM when it can work, else TCG; PXED_E2E_ACCEL=kvm|tcg decides.
+    /dev/kvm alone is not enough: on these machines it opens but the CPU
+    has no vmx/svm and guests stall in the PXE ROM (see TESTING.md)."""
+    a = os.environ.get("PXED_E2E_ACCEL", "auto")
+    if a == "auto":
+        try:
+            with open("/proc/cpuinfo") as f:
+                flags = re.search(r"^flags\s*:(.*)$", f.read(), re.M)
+            hw = flags and re.search(r"\b(vmx|svm)\b", flags.group(1))
+        except OSError:
+            hw = None
+        a = "kvm" if hw and os.access("/dev/kvm", os.R_OK | os.W_OK) else "tcg"
     if a not in ("tcg", "kvm"):
-        raise ValueError(f"PXED_E2E_ACCEL={a}: use tcg or kvm")
+        raise ValueError(f"PXED_E2E_ACCEL={a}: use auto, tcg or kvm")
     return a
 
 
@@ -395,6 +404,9 @@ class Dnsmasq:
         self.log.wait_log("TFTP root is", timeout=10, stage="starting dnsmasq")
         net.wait_listening("tcp", 80, stage="starting busybox httpd")
 
+    def logs(self):
+        return [self.log, self.httpd]
+
 
 class Pxed:
     """pxed alone: DHCP, TFTP (the boot loaders' root), HTTP (the kickstart)
@@ -402,15 +414,18 @@ class Pxed:
     name = "pxed"
     loader_names = ("pxelinux.0", "grubx64.efi")
 
-    def __init__(self, net, assets, profile_mac=None):
+    def __init__(self, net, assets, profile_mac=None, profile=None):
         need([PXED_BIN])
         w = net.path("pxed")
         os.makedirs(os.path.join(w, "state"), exist_ok=True)
         tftp = assets.boot_root(os.path.join(w, "tftp"), profile_mac)
         http = assets.http_root(os.path.join(w, "http"))
         conf = os.path.join(w, "pxed.conf")
+        extra = ""
+        if profile == "ipxe":
+            extra = pxed_ipxe_profile(assets, profile_mac)
         with open(conf, "w") as f:
-            f.write(pxed_config(w, tftp, http, assets.iso))
+            f.write(pxed_config(w, tftp, http, assets.iso) + extra)
         r = subprocess.run([PXED_BIN, "check", "-c", conf],
                            capture_output=True, text=True, timeout=30)
         if r.returncode != 0:
@@ -436,6 +451,9 @@ class Pxed:
             raise FeatureMissing("pxed serve binds no socket for " +
                                  ", ".join(missing) +
                                  ": that service is not in pxed yet")
+
+    def logs(self):
+        return [self.log]
 
 
 def pxed_config(work, tftp, http, iso):
@@ -463,6 +481,39 @@ iso = {iso}
 """
 
 
+def pxed_ipxe_profile(assets, mac):
+    """The host boots its profile through iPXE: kernel and initrd over HTTP.
+    The profile keys follow the design (boot/profile.c); adjust them here
+    if pxed names them differently when profiles land."""
+    return f"""
+[profile e2e]
+tree = {TREE}
+boot-via = ipxe
+kernel-args = {assets.cmdline("host-profile")}
+
+[host vm]
+mac = {mac}
+profile = e2e
+"""
+
+
+def pxed_supports(work, what, extra):
+    """(True, "") if `pxed check` accepts the base e2e config plus `extra`,
+    else (False, a skip reason quoting pxed's own words)."""
+    need([PXED_BIN])
+    os.makedirs(work, exist_ok=True)
+    conf = os.path.join(work, "probe.conf")
+    with open(conf, "w") as f:
+        f.write(pxed_config(work, work, work, "/dev/null") + "\n" + extra)
+    r = subprocess.run([PXED_BIN, "check", "-c", conf],
+                       capture_output=True, text=True, timeout=30)
+    if r.returncode == 0:
+        return True, ""
+    said = [ln for ln in (r.stderr + r.stdout).splitlines()
+            if "probe.conf" in ln] or (r.stderr + r.stdout).splitlines()
+    return False, f"pxed lacks {what}: pxed check says: " + " | ".join(said[:3])
+
+
 SERVERS = {"dnsmasq": Dnsmasq, "pxed": Pxed}
 
 
@@ -471,10 +522,15 @@ SERVERS = {"dnsmasq": Dnsmasq, "pxed": Pxed}
 class Boot:
     """One VM boot, followed milestone by milestone."""
 
-    def __init__(self, net, server, firmware, mac=VM_MAC, on_event=None):
+    def __init__(self, net, server, firmware, mac=VM_MAC, on_event=None,
+                 on_line=None):
         self.net, self.server, self.firmware = net, server, firmware
         self.mac = mac
         self.on_event = on_event or (lambda name, t, detail: None)
+        # on_line(source, t, line): every serial line and server log line,
+        # as it appears (the demo shows them live).
+        self.on_line = on_line
+        self._tails = {}
         self.t = {}            # milestone -> seconds since QEMU started
         self.detail = {}
         self.events = []       # (t, source, line)
@@ -576,7 +632,11 @@ class Boot:
                 for ln in lines:
                     s = ln.decode(errors="replace").replace("\r", "")
                     self.events.append((now - self.t0, "serial", s))
+                    if self.on_line:
+                        self.on_line("serial", now - self.t0, s)
                     self._serial(now - self.t0, s)
+                if self.on_line:
+                    self._follow_logs(now - self.t0)
                 if len(self.t) != n:
                     last_progress = now
                 if "done" in self.t and self.qemu.popen.poll() is not None:
@@ -601,6 +661,21 @@ class Boot:
         finally:
             self.qemu.stop(timeout=5)
         return self
+
+    def _follow_logs(self, t):
+        """Hand the server's new log lines to on_line."""
+        for p in self.server.logs():
+            off = self._tails.get(p.log_path)
+            if off is None:   # start at the end: what came before the boot
+                off = os.path.getsize(p.log_path)
+            with open(p.log_path, "rb") as f:
+                f.seek(off)
+                chunk = f.read()
+            cut = chunk.rfind(b"\n") + 1
+            self._tails[p.log_path] = off + cut
+            for ln in chunk[:cut].decode(errors="replace").splitlines():
+                self.on_line(os.path.basename(p.log_path).rsplit(".", 1)[0],
+                             t, ln)
 
     def stage(self):
         """'<last reached> -> waiting for <next>'."""
@@ -647,15 +722,18 @@ def format_durations(boot):
 
 
 def boot_once(work, assets, server="dnsmasq", firmware="bios", mac=VM_MAC,
-              profile_mac=VM_MAC, on_event=None, on_ready=None):
+              profile_mac=VM_MAC, on_event=None, on_ready=None, on_line=None,
+              **server_kw):
     """Build the namespace, start the server, boot the VM, tear it all
     down. Returns the finished Boot; raises BootError / FeatureMissing."""
     net = VmNet(work)
     try:
-        srv = SERVERS[server](net, assets, profile_mac=profile_mac)
+        srv = SERVERS[server](net, assets, profile_mac=profile_mac,
+                              **server_kw)
         if on_ready:
             on_ready(net, srv)
-        b = Boot(net, srv, firmware, mac=mac, on_event=on_event)
+        b = Boot(net, srv, firmware, mac=mac, on_event=on_event,
+                 on_line=on_line)
         return b.run()
     finally:
         net.close()
@@ -677,6 +755,19 @@ def check_boot(boot, assets, expect_tag):
     assert f"pxed_e2e={expect_tag}" in getattr(boot, "cmdline", ""), (
         f"booted the wrong entry: cmdline {getattr(boot, 'cmdline', '')!r}, "
         f"expected pxed_e2e={expect_tag}")
+
+
+def assert_firmware_dhcp(boot, arch, file):
+    """The firmware asked as `arch` (RFC 4578 option 93) and was offered
+    `file` as its boot loader."""
+    disc = [e for e in boot.events if e[1] == "net" and
+            e[2].startswith("DHCP DISCOVER") and f"arch={arch}" in e[2]]
+    assert disc, f"no DHCPDISCOVER with arch={arch}\n{boot.report(tail=True)}"
+    offer = [e for e in boot.events if e[1] == "net" and
+             e[2].startswith("DHCP OFFER")]
+    assert offer and f"file={file}" in offer[0][2].split(), (
+        f"the first offer is {offer[0][2] if offer else None!r}, "
+        f"expected file={file}")
 
 
 # --- command line (scripts/demo, bench/boot) ---------------------------------

@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: MIT
+"""The e2e chain proven against the classic setup: dnsmasq (DHCP + TFTP)
+and busybox httpd serving the ISO's files. If these fail, the machinery or
+the machine is broken, not pxed; bench/boot compares pxed with this."""
+from e2e_boot import OTHER_MAC, VM_MAC, assert_firmware_dhcp, check_boot
+
+
+def test_bios_pxelinux_host_profile(boot, assets):
+    """BIOS PXE ROM -> pxelinux.0 -> the host's own pxelinux.cfg/01-MAC ->
+    kernel + initrd over TFTP -> Linux DHCP -> kickstart, .treeinfo."""
+    b = boot("dnsmasq", "bios", mac=VM_MAC)
+    assert_firmware_dhcp(b, arch=0, file="pxelinux.0")
+    check_boot(b, assets, "host-profile")
+    assert b.detail["kernel-fetch"].startswith("TFTP ")
+
+
+def test_bios_pxelinux_unknown_host_gets_menu_default(boot, assets):
+    """A MAC without its own file gets pxelinux.cfg/default: menu.c32,
+    whose default entry boots after its timeout."""
+    b = boot("dnsmasq", "bios", mac=OTHER_MAC)
+    assert_firmware_dhcp(b, arch=0, file="pxelinux.0")
+    check_boot(b, assets, "menu-default")
+    serial = "\n".join(e[2] for e in b.events if e[1] == "serial")
+    assert "pxed e2e boot menu" in serial, "menu.c32 did not show the menu"
+
+
+def test_uefi_grub(boot, assets):
+    """OVMF (x86-64 UEFI) -> grubx64.efi over TFTP -> grub/grub.cfg ->
+    kernel + initrd over TFTP -> the same checks."""
+    b = boot("dnsmasq", "uefi", mac=VM_MAC)
+    assert_firmware_dhcp(b, arch=7, file="grubx64.efi")
+    check_boot(b, assets, "menu-default")
