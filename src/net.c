@@ -79,6 +79,12 @@ int net_udp_bind(uint32_t addr, uint16_t port, int *ret_fd)
 	return 0;
 }
 
+void net_socket_grow_rcvbuf(int fd, int bytes)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
 int net_packet_socket_open(int *ret_fd)
 {
 	/* Protocol 0: this socket receives nothing, it only sends. */

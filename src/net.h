@@ -31,6 +31,9 @@ int net_iface_lookup(const char *name, struct net_iface *ret);
  */
 int net_udp_bind(uint32_t addr, uint16_t port, int *ret_fd);
 
+/* Ask for a larger receive buffer; above rmem_max only as root. */
+void net_socket_grow_rcvbuf(int fd, int bytes);
+
 /*
  * A packet socket that only sends. Opening it needs CAP_NET_RAW; the open
  * descriptor keeps working after privileges are dropped.

@@ -4,11 +4,14 @@
  *
  * A readable socket is drained with recvmmsg; every request is decided at
  * once; OFFERs and NAKs go out at once, while ACKs that carry a lease wait
- * in `pending` until the loop's idle step commits the batch (one fsync)
- * and then sends them all. A burst of clients costs one commit.
+ * in the filling batch with the lease changes they depend on. After each
+ * loop iteration the batch goes to the writer thread (dhcp/lease_writer.h),
+ * which commits it with one fsync and then sends its ACKs; the loop never
+ * waits for the disk.
  */
 #include "dhcp/service.h"
 
+#include "dhcp/lease_writer.h"
 #include "dhcp/server.h"
 #include "log.h"
 #include "net.h"
@@ -18,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,25 +36,38 @@ struct dhcp_socket {
 	uint16_t port;
 };
 
+/* A reply with where to send it from; self-contained, so the writer
+ * thread can send it after a reload replaced the interface list. */
 struct pending_reply {
 	struct dhcp_reply reply;
 	int fd;                 /* the socket the request came in on */
-	const struct net_iface *iface;
+	int ifindex;
+	char ifname[IF_NAMESIZE];
 	uint32_t server_addr;
+};
+
+/* Lease changes and the ACKs that wait for them to be durable. */
+struct commit_batch {
+	struct lease_batch leases;
+	struct pending_reply *replies;
+	size_t n_replies;
+	size_t cap_replies;
 };
 
 struct dhcp_service {
 	struct loop *loop;
 	const struct config *config;
 	struct dhcp_server *server;
-	struct lease_store *store;
+	struct lease_store *disk;        /* SQLite, the writer's alone */
+	struct lease_store *queue;       /* records into filling.leases */
+	struct lease_writer *writer;
 	struct dhcp_socket sockets[2];   /* 67, 4011 */
 	int packet_fd;
 	struct net_iface *ifaces;
 	size_t n_ifaces;
-	struct pending_reply *pending;
-	size_t n_pending;
-	size_t pending_cap;
+	struct commit_batch filling;     /* the loop's */
+	struct commit_batch flight;      /* the writer's while it is busy */
+	struct loop_io writer_idle;      /* eventfd: the writer is done */
 	struct loop_idle idle;
 };
 
@@ -99,13 +116,14 @@ static uint32_t iface_server_addr(const struct dhcp_service *svc,
 	return iface->n_addrs ? iface->addrs[0] : 0;
 }
 
-static void send_reply(struct dhcp_service *svc, const struct pending_reply *p)
+static void send_reply(const struct dhcp_service *svc,
+		       const struct pending_reply *p)
 {
 	const struct dhcp_reply *r = &p->reply;
 	static const uint8_t broadcast_mac[6] = { 0xff, 0xff, 0xff,
 						  0xff, 0xff, 0xff };
 	struct net_udp_frame f = {
-		.ifindex = p->iface->ifindex,
+		.ifindex = p->ifindex,
 		.src_addr = p->server_addr,
 		.src_port = DHCP_PORT_SERVER,
 		.dst_port = r->dest_port,
@@ -133,45 +151,78 @@ static void send_reply(struct dhcp_service *svc, const struct pending_reply *p)
 		break;
 	}
 	if (err < 0)
-		log_limited(LOG_LEVEL_WARN, "sending a DHCP reply on %s: %s",
-			    p->iface->name, strerror(-err));
+		log_warn("sending a DHCP reply on %s: %s", p->ifname,
+			 strerror(-err));
 }
 
-static int pending_push(struct dhcp_service *svc, const struct pending_reply *p)
+static int reply_queue(struct commit_batch *b, const struct pending_reply *p)
 {
-	if (svc->n_pending == svc->pending_cap) {
-		size_t cap = svc->pending_cap ? 2 * svc->pending_cap : 64;
+	if (b->n_replies == b->cap_replies) {
+		size_t cap = b->cap_replies ? 2 * b->cap_replies : 64;
 		struct pending_reply *grown;
 
-		grown = realloc(svc->pending, cap * sizeof(*grown));
+		grown = realloc(b->replies, cap * sizeof(*grown));
 		if (!grown)
 			return -ENOMEM;
-		svc->pending = grown;
-		svc->pending_cap = cap;
+		b->replies = grown;
+		b->cap_replies = cap;
 	}
-	svc->pending[svc->n_pending++] = *p;
+	b->replies[b->n_replies++] = *p;
 	return 0;
 }
 
-/* After each loop iteration: make the batch durable, then send it. */
-static void flush_pending(struct loop_idle *idle)
+/* Sends a committed batch's ACKs; never one whose lease is not stored. */
+static void batch_finish(const struct dhcp_service *svc,
+			 struct commit_batch *b, int result)
 {
-	struct dhcp_service *svc = container_of(idle, struct dhcp_service, idle);
-	int r;
+	if (result < 0)
+		log_error("committing %zu lease changes failed: %s; %zu ACKs "
+			  "not sent, the clients will ask again",
+			  b->leases.n_changes, strerror(-result), b->n_replies);
+	else
+		for (size_t i = 0; i < b->n_replies; i++)
+			send_reply(svc, &b->replies[i]);
+	b->n_replies = 0;
+}
 
-	if (!svc->store->pending && !svc->n_pending)
+/* Runs on the writer thread once svc->flight is durable (or failed). */
+static void flight_committed(void *data, int result)
+{
+	struct dhcp_service *svc = data;
+
+	batch_finish(svc, &svc->flight, result);
+}
+
+/* Hand the filling batch to the writer if it has work and the writer none. */
+static void batch_submit(struct dhcp_service *svc)
+{
+	struct commit_batch t;
+
+	if ((!svc->filling.leases.n_changes && !svc->filling.n_replies) ||
+	    lease_writer_busy(svc->writer))
 		return;
-	r = lease_store_commit(svc->store);
-	if (r < 0) {
-		/* Promising a lease we could not store would break the
-		 * durability guarantee: the clients will retry. */
-		log_error("committing %zu leases failed: %s; their ACKs are "
-			  "not sent", svc->n_pending, strerror(-r));
-	} else {
-		for (size_t i = 0; i < svc->n_pending; i++)
-			send_reply(svc, &svc->pending[i]);
-	}
-	svc->n_pending = 0;
+	/* Swap contents: the queue store keeps writing into `filling`. */
+	t = svc->flight;
+	svc->flight = svc->filling;
+	svc->filling = t;
+	lease_writer_submit(svc->writer, &svc->flight.leases, svc);
+}
+
+static void after_iteration(struct loop_idle *idle)
+{
+	batch_submit(container_of(idle, struct dhcp_service, idle));
+}
+
+static void writer_became_idle(struct loop_io *io, uint32_t events)
+{
+	struct dhcp_service *svc = container_of(io, struct dhcp_service,
+						writer_idle);
+	uint64_t n;
+
+	(void)events;
+	if (read(io->fd, &n, sizeof(n)) < 0)
+		return;
+	batch_submit(svc);
 }
 
 static int packet_ifindex(struct msghdr *mh)
@@ -204,11 +255,12 @@ static void handle_one(struct dhcp_socket *sock, const uint8_t *buf,
 	if (dhcp_server_handle(svc->server, buf, len, &info, &out->reply) <= 0)
 		return;
 	out->fd = sock->io.fd;
-	out->iface = iface;
+	out->ifindex = iface->ifindex;
+	memcpy(out->ifname, iface->name, sizeof(out->ifname));
 	out->server_addr = info.server_addr;
 	if (!out->reply.needs_commit)
 		send_reply(svc, out);
-	else if (pending_push(svc, out) < 0)
+	else if (reply_queue(&svc->filling, out) < 0)
 		log_limited(LOG_LEVEL_ERROR, "out of memory queueing a reply");
 }
 
@@ -258,6 +310,8 @@ static int service_bind(struct dhcp_service *svc, size_t i, uint16_t port)
 		log_error("cannot bind UDP port %u: %s", port, strerror(-r));
 		return r;
 	}
+	/* Room for a burst of clients while the loop is busy. */
+	net_socket_grow_rcvbuf(fd, 4 << 20);
 	s->svc = svc;
 	s->port = port;
 	r = loop_io_add(svc->loop, &s->io, fd, EPOLLIN, socket_readable);
@@ -269,6 +323,38 @@ static int service_bind(struct dhcp_service *svc, size_t i, uint16_t port)
 static bool config_serves_dhcp(const struct config *config)
 {
 	return config->n_subnets > 0;
+}
+
+static int store_open(struct dhcp_service *svc, const struct config *config)
+{
+	int r, efd;
+
+	r = lease_store_sqlite_open(config->server.state_dir, &svc->disk);
+	if (r < 0) {
+		log_error("cannot open the lease database in %s: %s",
+			  config->server.state_dir, strerror(-r));
+		return r;
+	}
+	if ((r = lease_store_queue_new(svc->disk, &svc->filling.leases,
+				       &svc->queue)) < 0 ||
+	    (r = dhcp_server_new(svc->queue, &svc->server)) < 0)
+		return r;
+	r = dhcp_server_load_leases(svc->server);
+	if (r < 0) {
+		log_error("cannot load leases: %s", strerror(-r));
+		return r;
+	}
+	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (efd < 0)
+		return -errno;
+	r = loop_io_add(svc->loop, &svc->writer_idle, efd, EPOLLIN,
+			writer_became_idle);
+	if (r < 0) {
+		close(efd);
+		return r;
+	}
+	return lease_writer_start(svc->disk, flight_committed, efd,
+				  &svc->writer);
 }
 
 int dhcp_service_start(struct loop *loop, const struct config *config,
@@ -286,18 +372,10 @@ int dhcp_service_start(struct loop *loop, const struct config *config,
 	svc->loop = loop;
 	svc->packet_fd = -1;
 	svc->sockets[0].io.fd = svc->sockets[1].io.fd = -1;
+	svc->writer_idle.fd = -1;
 	svc->config = config;
-	r = lease_store_sqlite_open(config->server.state_dir, &svc->store);
-	if (r < 0) {
-		log_error("cannot open the lease database in %s: %s",
-			  config->server.state_dir, strerror(-r));
+	if ((r = store_open(svc, config)) < 0)
 		goto fail;
-	}
-	if ((r = dhcp_server_new(svc->store, &svc->server)) < 0 ||
-	    (r = dhcp_server_load_leases(svc->server)) < 0) {
-		log_error("cannot load leases: %s", strerror(-r));
-		goto fail;
-	}
 	dhcp_server_set_config(svc->server, config);
 	if ((r = ifaces_lookup(config, &svc->ifaces, &svc->n_ifaces)) < 0)
 		goto fail;
@@ -309,7 +387,7 @@ int dhcp_service_start(struct loop *loop, const struct config *config,
 	if ((r = service_bind(svc, 0, config->server.dhcp_port)) < 0 ||
 	    (r = service_bind(svc, 1, config->server.proxy_port)) < 0)
 		goto fail;
-	loop_idle_add(loop, &svc->idle, flush_pending);
+	loop_idle_add(loop, &svc->idle, after_iteration);
 	log_info("DHCP serving %zu subnet(s) on %zu interface(s); %zu "
 		 "lease(s) loaded", config->n_subnets, svc->n_ifaces,
 		 lease_table_count(dhcp_server_leases(svc->server)));
@@ -366,12 +444,22 @@ static void log_stats(const struct dhcp_stats *st)
 		 (unsigned long long)st->dropped[DHCP_PARSE_BAD_TYPE]);
 }
 
+static void batch_free(struct commit_batch *b)
+{
+	free(b->leases.changes);
+	free(b->replies);
+}
+
 struct dhcp_service *dhcp_service_stop(struct dhcp_service *svc)
 {
 	if (!svc)
 		return NULL;
-	if (svc->store)
-		flush_pending(&svc->idle);
+	/* The batch in flight completes; what is left is committed here. */
+	svc->writer = lease_writer_stop(svc->writer);
+	if (svc->disk && (svc->filling.leases.n_changes ||
+			  svc->filling.n_replies))
+		batch_finish(svc, &svc->filling,
+			     lease_batch_commit(svc->disk, &svc->filling.leases));
 	if (svc->idle.fn)
 		loop_idle_remove(svc->loop, &svc->idle);
 	if (svc->server)
@@ -381,12 +469,18 @@ struct dhcp_service *dhcp_service_stop(struct dhcp_service *svc)
 			loop_io_remove(svc->loop, &svc->sockets[i].io);
 			close(svc->sockets[i].io.fd);
 		}
+	if (svc->writer_idle.fd >= 0) {
+		loop_io_remove(svc->loop, &svc->writer_idle);
+		close(svc->writer_idle.fd);
+	}
 	if (svc->packet_fd >= 0)
 		close(svc->packet_fd);
 	dhcp_server_free(svc->server);
-	lease_store_free(svc->store);
+	lease_store_free(svc->queue);
+	lease_store_free(svc->disk);
+	batch_free(&svc->filling);
+	batch_free(&svc->flight);
 	free(svc->ifaces);
-	free(svc->pending);
 	free(svc);
 	return NULL;
 }
