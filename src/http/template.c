@@ -87,10 +87,10 @@ static int parse_var(const char *text, size_t len, size_t off,
 static int template_error(const char *text, size_t off, size_t len,
 			  const char *why, char **ret_error)
 {
-	size_t shown = strcspn(text + off, "\n");
+	/* The text is not NUL-terminated: bound every scan by len. */
+	const char *nl = memchr(text + off, '\n', len - off);
+	size_t shown = nl ? (size_t)(nl - text - off) : len - off;
 
-	if (shown > len - off)
-		shown = len - off;
 	if (shown > 40)
 		shown = 40;
 	if (asprintf(ret_error, "line %u: %s: %.*s", line_of(text, off), why,

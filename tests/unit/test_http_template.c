@@ -96,12 +96,30 @@ static void test_binary(void **state)
 	http_template_free(t);
 }
 
+/* Errors quote the text, which is not NUL-terminated (ASan checks). */
+static void test_error_at_end_of_unterminated_text(void **state)
+{
+	static const char text[] = "x ${nope";
+	char *copy = malloc(sizeof(text) - 1), *err = NULL;
+	struct http_template *t = NULL;
+
+	(void)state;
+	memcpy(copy, text, sizeof(text) - 1);
+	assert_int_equal(http_template_compile(copy, sizeof(text) - 1, vars, 3,
+					       &t, &err), -EINVAL);
+	assert_string_equal(err, "line 1: expected ${name} with name = "
+			    "[a-z_][a-z0-9_]*: ${nope");
+	free(err);
+	free(copy);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_binary),
+		cmocka_unit_test(test_error_at_end_of_unterminated_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
