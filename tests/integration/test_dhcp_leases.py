@@ -80,6 +80,9 @@ def test_init_reboot_wrong_network_nakked(dtopo):
                                          ip4("10.99.0.5"))])
         nak = rc.expect(xid, NAK, stage="INIT-REBOOT on the wrong network")
         assert nak.yiaddr == "0.0.0.0", nak
+        # RFC 2131 4.1: with giaddr zero, a NAK is broadcast
+        assert nak.dst_ip == "255.255.255.255", nak
+        assert nak.dst_mac == "ff:ff:ff:ff:ff:ff", nak
         assert nak.server_id == SERVER_ADDR, nak
         assert nak.opt(OPT_LEASE_TIME) is None, nak
 
@@ -289,3 +292,13 @@ def test_lease_durable_before_ack(dtopo):
                        "address must still be leased")
         xid = rc.send(REQUEST, options=[(OPT_REQUESTED_IP, ip4(a))])
         assert rc.expect(xid, ACK, stage="owner after crash").yiaddr == a
+
+
+def test_requested_lease_time_capped_by_max_lease_time(dtopo):
+    conf = base_config(dtopo.tmp, subnet_extra="max-lease-time = 1200")
+    start_dhcp(dtopo, conf)
+    with RawClient(dtopo.clients[0]) as rc:
+        ack = rc.lease(options=[(OPT_LEASE_TIME, (100000).to_bytes(4, "big"))])
+        assert ack.opt_u32(OPT_LEASE_TIME) == 1200, ack
+        plain = rc.lease(mac=MAC2)
+        assert plain.opt_u32(OPT_LEASE_TIME) == 600, plain

@@ -130,3 +130,27 @@ def test_proxy_real_client_gets_address_from_other_server(proxy_topo):
         'send vendor-class-identifier "PXEClient:Arch:00000:UNDI:002001";'))
     assert env.get("new_ip_address") in OTHER_RANGE, env
     assert env.get("new_dhcp_server_identifier") == OTHER_SERVER, env
+
+
+def test_proxy_never_naks_or_acks_the_other_servers_requests(proxy_topo):
+    """The client takes dnsmasq's offer (REQUEST naming it), later reboots
+    (REQUEST without a server id): only dnsmasq answers, never pxed."""
+    t = proxy_topo
+    start_dhcp(t, proxy_conf(t.tmp))
+    with RawClient(t.clients[0]) as rc:
+        opts = pxe_options(0)
+        xid = rc.send(DISCOVER, options=opts)
+        got = by_server(rc.replies(xid, timeout=2.5, until=lambda r: False))
+        assert OTHER_SERVER in got, f"no offer from dnsmasq: {got}"
+        addr = got[OTHER_SERVER][0].yiaddr
+        from dhcp_clients import OPT_REQUESTED_IP, OPT_SERVER_ID, ip4
+        xid = rc.send(REQUEST, xid=xid, options=[
+            (OPT_REQUESTED_IP, ip4(addr)),
+            (OPT_SERVER_ID, ip4(OTHER_SERVER)), *opts])
+        got = by_server(rc.replies(xid, timeout=2, until=lambda r: False))
+        assert [r.type_name for r in got.get(OTHER_SERVER, [])] == ["ACK"], \
+            got
+        assert SERVER_ADDR not in got, f"pxed answered: {got}"
+        xid = rc.send(REQUEST, options=[(OPT_REQUESTED_IP, ip4(addr)), *opts])
+        got = by_server(rc.replies(xid, timeout=2, until=lambda r: False))
+        assert SERVER_ADDR not in got, f"pxed answered an INIT-REBOOT: {got}"

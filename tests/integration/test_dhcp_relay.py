@@ -5,7 +5,7 @@ information (82) echoed; two interfaces, each with its own subnet."""
 from dhcp_clients import (ACK, DISCOVER, OFFER, OPT_DNS, OPT_PRL,
                           OPT_RELAY_AGENT, OPT_REQUESTED_IP, OPT_ROUTERS,
                           OPT_SERVER_ID, REQUEST, UdpEndpoint, bootp, ip4,
-                          udhcpc, dhclient)
+                          udhcpc, dhclient, UdhcpcDaemon)
 from dhcp_fixtures import make_dtopo, start_dhcp  # noqa: F401
 from netns import (RELAY_CLIENT_SIDE, SERVER_ADDR, SERVER_ADDR_2,
                    base_config)
@@ -118,3 +118,21 @@ domain = two.example
     assert two.get("domain") == "two.example", two
     # the server identifier must be an address the client can reach
     assert two.get("serverid") == SERVER_ADDR_2, two
+
+
+def test_relayed_client_renews_and_keeps_address(make_dtopo):
+    """A bound client behind the relay renews by unicast to the server
+    (routed through the relay namespace); the ACK comes back to it."""
+    t = make_dtopo("relay")
+    start_dhcp(t, base_config(t.tmp, extra=RELAYED_SUBNET))
+    t.start_relay()
+    c = t.clients[0]
+    d = UdhcpcDaemon(t, c, extra=["-t", "6"])
+    bound = d.wait_event(("bound",), timeout=15, stage="udhcpc via relay")
+    assert bound["ip"] in RELAYED_RANGE, bound
+    # the way to the server, through the relay (no default route)
+    c.run("ip", "route", "add", "172.25.254.0/24", "via", RELAY_CLIENT_SIDE)
+    d.renew()
+    renewed = d.wait_event(("renew", "bound"), count=2, timeout=10,
+                           stage="udhcpc renewing through the relay")
+    assert renewed["ip"] == bound["ip"], (bound, renewed)

@@ -72,3 +72,18 @@ def test_sigterm_exits_cleanly(dtopo):
     assert rc_ == 0, f"exit status {rc_}\n{p.log()[-3000:]}"
     assert "AddressSanitizer" not in p.log() and \
         "runtime error" not in p.log(), p.log()[-3000:]
+
+
+def test_sighup_adds_a_static_host(dtopo):
+    conf = base_config(dtopo.tmp)
+    p = start_dhcp(dtopo, conf)
+    with RawClient(dtopo.clients[0]) as rc:
+        before = rc.discover(mac="52:54:00:00:00:05")
+        assert before.yiaddr != "172.25.254.25", before
+        reload(p, conf + """
+[host added]
+mac = 52:54:00:00:00:05
+ip = 172.25.254.25
+""", "reloaded", "SIGHUP adding a host")
+        after = rc.lease(mac="52:54:00:00:00:05")
+        assert after.yiaddr == "172.25.254.25", after
