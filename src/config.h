@@ -107,6 +107,7 @@ struct config_server {
 	char *user;               /* NULL: stay as started */
 	uint16_t dhcp_port;       /* 67; other values only for tests */
 	uint16_t proxy_port;      /* 4011 */
+	bool quiet_dhcp;          /* no log line per DHCP reply */
 };
 
 struct config_tftp {
@@ -135,6 +136,58 @@ struct config_tree {
 	unsigned line;
 };
 
+/* How a profile's kernel and initrd reach the client. */
+enum config_boot_via {
+	CONFIG_VIA_TFTP,   /* the firmware's own loader: pxelinux or GRUB */
+	CONFIG_VIA_IPXE,   /* chainload iPXE, then HTTP */
+};
+
+/* [profile NAME]: one thing a client can boot (see boot/profile.h). */
+struct config_profile {
+	char *name;
+	char *label;              /* menu text; NULL: the name */
+	char *tree;               /* a [tree] name */
+	char *kernel;             /* paths inside the tree */
+	char *initrd;
+	char *append;             /* kernel command line, with ${vars} */
+	char *kickstart;          /* a template file, served per client */
+	enum config_boot_via via;
+	char *file;
+	unsigned line;
+	unsigned tree_line;       /* where `tree` and `append` were set */
+	unsigned append_line;
+};
+
+/* [menu]: what clients without a host profile see. */
+struct config_menu {
+	char *title;
+	char *default_entry;      /* a profile name or "local"; NULL: local */
+	unsigned timeout_s;
+	enum config_boot_via via;
+	char *file;
+	unsigned line;
+};
+
+/* Boot loader binaries, served by these names from where they are. */
+enum config_loader {
+	CONFIG_LOADER_PXELINUX,   /* pxelinux.0 */
+	CONFIG_LOADER_LDLINUX,    /* ldlinux.c32 */
+	CONFIG_LOADER_MENU,       /* menu.c32 */
+	CONFIG_LOADER_LIBUTIL,    /* libutil.c32, needed by menu.c32 */
+	CONFIG_LOADER_LIBCOM32,   /* libcom32.c32, likewise */
+	CONFIG_LOADER_GRUB_X64,   /* grubx64.efi (a network GRUB) */
+	CONFIG_LOADER_GRUB_ARM64, /* grubaa64.efi */
+	CONFIG_LOADER_SYSLINUX_EFI64, /* syslinux.efi */
+	CONFIG_LOADER_LDLINUX_E64,    /* ldlinux.e64 */
+	CONFIG_LOADER_IPXE_BIOS,  /* undionly.kpxe */
+	CONFIG_LOADER_IPXE_EFI,   /* ipxe.efi */
+	CONFIG_LOADERS
+};
+
+struct config_bootloaders {
+	char *path[CONFIG_LOADERS];   /* absolute; NULL: none found */
+};
+
 struct config {
 	char *path;
 	struct config_server server;
@@ -146,6 +199,10 @@ struct config {
 	struct config_http http;
 	struct config_tree *trees;
 	size_t n_trees;
+	struct config_profile *profiles;
+	size_t n_profiles;
+	struct config_menu menu;
+	struct config_bootloaders bootloaders;
 };
 
 /*
@@ -156,6 +213,13 @@ struct config {
 int config_load(const char *path, struct config **ret_config,
 		struct config_diags *diags);
 struct config *config_free(struct config *config);
+
+const struct config_profile *config_profile_find(const struct config *config,
+						const char *name);
+const struct config_tree *config_tree_find(const struct config *config,
+					   const char *name);
+/* The name a loader is served as ("pxelinux.0"), or NULL. */
+const char *config_loader_name(enum config_loader loader);
 
 const struct config_subnet *config_subnet_find(const struct config *config,
 					       uint32_t addr);

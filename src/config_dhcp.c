@@ -292,6 +292,17 @@ static int set_proxy_port(struct config_parser *p, void *obj, const char *v)
 	return set_port(p, v, &((struct config_server *)obj)->proxy_port);
 }
 
+static int set_log_dhcp(struct config_parser *p, void *obj, const char *v)
+{
+	struct config_server *s = obj;
+	bool log;
+
+	if (config_read_bool(p, v, &log) < 0)
+		return -EINVAL;
+	s->quiet_dhcp = !log;
+	return 0;
+}
+
 static const struct config_key server_keys[] = {
 	{ "interface", set_interface, false },
 	{ "address", set_address, false },
@@ -299,6 +310,7 @@ static const struct config_key server_keys[] = {
 	{ "user", set_user, false },
 	{ "dhcp-port", set_dhcp_port, false },
 	{ "proxy-port", set_proxy_port, false },
+	{ "log-dhcp", set_log_dhcp, false },
 	{ NULL, NULL, false },
 };
 

@@ -21,6 +21,7 @@ struct dhcp_request {
 	uint8_t key[LEASE_KEY_MAX];
 	size_t key_len;
 	struct pxe_client pxe;
+	bool quiet;               /* no log line for the reply */
 };
 
 /*

@@ -141,6 +141,7 @@ static bool request_identify(const struct dhcp_server *srv,
 	if (!req->subnet)
 		return false;
 	req->mac = m->header.chaddr;
+	req->quiet = c->server.quiet_dhcp;
 	req->server_id = c->server.address.s_addr
 				 ? ntohl(c->server.address.s_addr)
 				 : req->info->server_addr;
@@ -336,7 +337,7 @@ static void log_reply(const struct dhcp_request *req,
 	const struct dhcp_header *h = (const struct dhcp_header *)reply->data;
 	char mac[18], ip[INET_ADDRSTRLEN], uuid[40];
 
-	if (!log_enabled(LOG_LEVEL_INFO))
+	if (!log_enabled(LOG_LEVEL_INFO) || req->quiet)
 		return;
 	format_mac(req->mac, mac);
 	pxe_format_uuid(&req->pxe, uuid, sizeof(uuid));

@@ -65,6 +65,7 @@ static const char classic[] =
 	"interface = eth0, eth1   ; two\n"
 	"address = 172.25.254.100\n"
 	"state-dir = /var/lib/pxed\n"
+	"log-dhcp = no\n"
 	"[subnet 172.25.254.0/24]\n"
 	"range = 172.25.254.60 - 172.25.254.70\n"
 	"range = 172.25.254.80-172.25.254.90\n"
@@ -106,6 +107,7 @@ static void test_classic_config(void **state)
 	assert_int_equal(d.len, 0);
 	assert_int_equal(c->server.n_interfaces, 2);
 	assert_string_equal(c->server.interfaces[1], "eth1");
+	assert_true(c->server.quiet_dhcp);
 	assert_int_equal(c->n_subnets, 1);
 	s = &c->subnets[0];
 	assert_int_equal(s->network, 0xAC19FE00);
