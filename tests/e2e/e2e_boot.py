@@ -560,6 +560,8 @@ class Boot:
     def _sniffed(self, t, line):
         words = line.split()
         kv = dict(w.split("=", 1) for w in words if "=" in w)
+        if line.startswith("DHCP DISCOVER") and not hasattr(self, "t_discover"):
+            self.t_discover = t
         if line.startswith("DHCP OFFER") and "offer" not in self.t:
             self._mark("offer", t, f"{kv.get('yiaddr')} file={kv.get('file')}")
         elif line.startswith(("TFTP RRQ", "HTTP GET")):
@@ -689,6 +691,11 @@ class Boot:
     def durations(self):
         """[(stage, seconds or None)] per STAGES."""
         out = []
+        # The server's own part of the first stage: DISCOVER to OFFER.
+        d = getattr(self, "t_discover", None)
+        out.append(("DHCP reply (disc->offer)",
+                    self.t["offer"] - d if d is not None and "offer" in self.t
+                    else None))
         for name, a, b in STAGES:
             ta = 0.0 if a is None else self.t.get(a)
             tb = self.t.get(b)
