@@ -183,9 +183,15 @@ static bool reserved_for_other(const struct dhcp_server *srv,
 	return false;
 }
 
-/* May this client have `ip` now? */
-static bool address_acceptable(const struct dhcp_server *srv,
-			       const struct dhcp_request *req, uint32_t ip)
+/*
+ * May this client have `ip` now? With `take_offers`, an address only
+ * offered to another client counts as free: when the pool is exhausted by
+ * offers (a flood of DISCOVERs from made-up MACs) a real client still gets
+ * one, and the flooder's REQUEST is NAKed.
+ */
+static bool address_available(const struct dhcp_server *srv,
+			      const struct dhcp_request *req, uint32_t ip,
+			      bool take_offers)
 {
 	const struct lease *holder;
 
@@ -199,7 +205,14 @@ static bool address_acceptable(const struct dhcp_server *srv,
 	if (holder->key_len == req->key_len &&
 	    !memcmp(holder->key, req->key, req->key_len))
 		return holder->state != LEASE_DECLINED;
-	return lease_is_expired(holder, req->info->now);
+	return lease_is_expired(holder, req->info->now) ||
+	       (take_offers && holder->state == LEASE_OFFERED);
+}
+
+static bool address_acceptable(const struct dhcp_server *srv,
+			       const struct dhcp_request *req, uint32_t ip)
+{
+	return address_available(srv, req, ip, false);
 }
 
 static uint32_t *range_cursor(struct dhcp_server *srv,
@@ -214,7 +227,8 @@ static uint32_t *range_cursor(struct dhcp_server *srv,
 
 /* Scan the ranges from where the last scan stopped. */
 static uint32_t address_find_free(struct dhcp_server *srv,
-				  const struct dhcp_request *req)
+				  const struct dhcp_request *req,
+				  bool take_offers)
 {
 	const struct config_subnet *s = req->subnet;
 
@@ -228,7 +242,7 @@ static uint32_t address_find_free(struct dhcp_server *srv,
 			uint32_t off = (uint32_t)((start + k) % size);
 			uint32_t ip = rg->first + off;
 
-			if (address_acceptable(srv, req, ip)) {
+			if (address_available(srv, req, ip, take_offers)) {
 				if (cursor)
 					*cursor = (uint32_t)((off + 1) % size);
 				return ip;
@@ -259,7 +273,8 @@ static uint32_t address_choose(struct dhcp_server *srv,
 		if (address_acceptable(srv, req, ip))
 			return ip;
 	}
-	return address_find_free(srv, req);
+	ip = address_find_free(srv, req, false);
+	return ip ? ip : address_find_free(srv, req, true);
 }
 
 static bool durable(const struct lease *l)

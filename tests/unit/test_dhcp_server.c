@@ -379,14 +379,18 @@ static void test_decline_quarantines(void **state)
 	test_packet_end(&t);
 	assert_int_equal(send_packet(f, &t), 1);
 	assert_int_not_equal(yiaddr(f), ip);
-	/* .62 went to the decliner, .61 is web1's: asking for the
-	 * quarantined address gets nothing at all. */
+	/* .62 was offered to the decliner, .61 is web1's: asking for the
+	 * quarantined address gets anything but it. */
 	discover(&t, mac_b);
 	test_packet_ipv4(&t, DHCP_OPT_REQUESTED_ADDRESS, ip);
 	test_packet_end(&t);
-	assert_int_equal(send_packet(f, &t), 0);
+	assert_int_equal(send_packet(f, &t), 1);
+	assert_int_not_equal(yiaddr(f), ip);
 	/* After the quarantine it is free again. */
 	f->info.now += 3601;
+	discover(&t, mac_c);
+	test_packet_ipv4(&t, DHCP_OPT_REQUESTED_ADDRESS, ip);
+	test_packet_end(&t);
 	assert_int_equal(send_packet(f, &t), 1);
 	assert_int_equal(yiaddr(f), ip);
 }
@@ -466,6 +470,42 @@ static void test_exhausted_pool(void **state)
 	f->info.now += 601;
 	assert_int_equal(send_packet(f, &t), 1);
 	assert_true(yiaddr(f) == NET(60) || yiaddr(f) == NET(62));
+}
+
+static void test_offer_flood_does_not_starve_real_clients(void **state)
+{
+	struct fixture *f = *state;
+	struct test_packet t;
+	uint32_t taken;
+
+	/* Two made-up clients hold the two dynamic addresses by offers. */
+	discover(&t, mac_a);
+	test_packet_end(&t);
+	assert_int_equal(send_packet(f, &t), 1);
+	discover(&t, mac_b);
+	test_packet_end(&t);
+	assert_int_equal(send_packet(f, &t), 1);
+	/* A real client still gets an offer, taken from one of them... */
+	discover(&t, mac_c);
+	test_packet_end(&t);
+	assert_int_equal(send_packet(f, &t), 1);
+	taken = yiaddr(f);
+	assert_true(taken == NET(60) || taken == NET(62));
+	/* ...whose REQUEST for it is then NAKed, not bound twice. */
+	request_selecting(&t, taken == NET(60) ? mac_a : mac_b, taken, SERVER);
+	test_packet_end(&t);
+	assert_int_equal(send_packet(f, &t), 1);
+	assert_int_equal(f->reply.type, DHCP_MSG_NAK);
+	request_selecting(&t, mac_c, taken, SERVER);
+	test_packet_end(&t);
+	assert_int_equal(send_packet(f, &t), 1);
+	assert_int_equal(f->reply.type, DHCP_MSG_ACK);
+	/* Bound leases are never taken that way. */
+	commit(f);
+	discover(&t, mac_d);
+	test_packet_end(&t);
+	assert_int_equal(send_packet(f, &t), 1);
+	assert_int_not_equal(yiaddr(f), taken);
 }
 
 static void test_client_id_keys_the_lease(void **state)
@@ -756,6 +796,7 @@ int main(void)
 		T(test_inform),
 		T(test_static_host),
 		T(test_exhausted_pool),
+		T(test_offer_flood_does_not_starve_real_clients),
 		T(test_client_id_keys_the_lease),
 		T(test_max_message_size_and_prl),
 		T(test_boot_file_by_client_kind),
