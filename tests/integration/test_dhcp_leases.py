@@ -116,7 +116,7 @@ def test_renewing_unicast_keeps_address(dtopo):
     with RawClient(c) as rc:
         a = rc.lease().yiaddr
     configure(c, a)
-    with UdpEndpoint(c, port=68) as ep:
+    with UdpEndpoint(c, port=68) as ep, RawClient(c) as watch:
         msg = bootp(REQUEST, xid=0x5e5e0001, mac="52:54:00:00:00:01",
                     ciaddr=a)
         ep.sendto(msg, SERVER_ADDR, 67)
@@ -124,6 +124,9 @@ def test_renewing_unicast_keeps_address(dtopo):
         assert ack.yiaddr == a, ack
         assert ack.src_ip == SERVER_ADDR, ack
         assert ack.opt_u32(OPT_LEASE_TIME) == 600, ack
+        # RFC 2131 4.1: ciaddr set, giaddr zero: unicast to ciaddr
+        frames = watch.replies(0x5e5e0001, timeout=0.5, count=1)
+        assert frames and frames[0].dst_ip == a, frames
 
 
 def test_rebinding_broadcast_keeps_address(dtopo):
