@@ -173,7 +173,9 @@ void tftp_negotiate(const struct tftp_request *req,
 		ret->oack |= TFTP_OPT_TSIZE;
 	}
 	if (o->present & TFTP_OPT_TIMEOUT) {
-		ret->timeout_ms = o->timeout * 1000u;
+		ret->timeout = o->timeout;
+		if (o->timeout * 1000u < ret->timeout_ms)
+			ret->timeout_ms = o->timeout * 1000u;
 		ret->oack |= TFTP_OPT_TIMEOUT;
 	}
 	if (o->present & TFTP_OPT_WINDOWSIZE) {
@@ -214,7 +216,7 @@ int tftp_build_oack(uint8_t *buf, size_t cap, const struct tftp_params *p)
 	if (!r && (p->oack & TFTP_OPT_TSIZE))
 		r = put_option(buf, cap, &off, "tsize", p->tsize);
 	if (!r && (p->oack & TFTP_OPT_TIMEOUT))
-		r = put_option(buf, cap, &off, "timeout", p->timeout_ms / 1000);
+		r = put_option(buf, cap, &off, "timeout", p->timeout);
 	if (!r && (p->oack & TFTP_OPT_WINDOWSIZE))
 		r = put_option(buf, cap, &off, "windowsize", p->windowsize);
 	return r < 0 ? r : (int)off;

@@ -115,14 +115,18 @@ struct tftp_params {
 	unsigned oack;        /* TFTP_OPT_* to acknowledge; 0: no OACK */
 	uint16_t blksize;
 	uint16_t windowsize;
-	unsigned timeout_ms;
+	uint32_t timeout;     /* seconds, echoed when TFTP_OPT_TIMEOUT */
+	unsigned timeout_ms;  /* the first retransmission timeout we use */
 	uint64_t tsize;       /* the size sent back, when TFTP_OPT_TSIZE */
 };
 
 /*
  * Decide the transfer parameters for a read request of a file of `size`
  * bytes. tsize is answered in octet mode only: in netascii the size on
- * the wire differs from the file's and is not known ahead.
+ * the wire differs from the file's and is not known ahead. A client's
+ * timeout is echoed as RFC 2349 requires, but ours stays the shorter of
+ * the two: curl asks 6 s, and an early duplicate costs one packet (no
+ * Sorcerer's Apprentice on either side) where a late one stalls.
  */
 void tftp_negotiate(const struct tftp_request *req,
 		    const struct tftp_limits *limits, uint64_t size,

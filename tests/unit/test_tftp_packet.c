@@ -197,7 +197,9 @@ static void test_negotiate_caps(void **state)
 	tftp_negotiate(&req, &limits, 1234567, &p);
 	assert_int_equal(p.blksize, 1468);
 	assert_int_equal(p.windowsize, 64);
-	assert_int_equal(p.timeout_ms, 2000);
+	/* 2 s echoed; our own 700 ms is shorter and stays. */
+	assert_int_equal(p.timeout, 2);
+	assert_int_equal(p.timeout_ms, 700);
 	n = tftp_build_oack(buf, sizeof(buf), &p);
 	assert_int_equal(n, sizeof(want) - 1);
 	assert_memory_equal(buf, want, sizeof(want) - 1);
@@ -206,6 +208,23 @@ static void test_negotiate_caps(void **state)
 	req.options.blksize = 600;
 	tftp_negotiate(&req, &limits, 1, &p);
 	assert_int_equal(p.blksize, 600);
+}
+
+static void test_negotiate_client_timeout_shorter(void **state)
+{
+	struct tftp_limits slow = limits;
+	struct tftp_request req = {
+		.mode = TFTP_MODE_OCTET,
+		.options = { .present = TFTP_OPT_TIMEOUT, .timeout = 2 },
+	};
+	struct tftp_params p;
+
+	(void)state;
+	slow.timeout_ms = 5000;
+	tftp_negotiate(&req, &slow, 1, &p);
+	assert_int_equal(p.oack, TFTP_OPT_TIMEOUT);
+	assert_int_equal(p.timeout, 2);
+	assert_int_equal(p.timeout_ms, 2000);
 }
 
 static void test_negotiate_window_bytes(void **state)
@@ -296,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_negotiate_none),
 		cmocka_unit_test(test_negotiate_caps),
 		cmocka_unit_test(test_negotiate_window_bytes),
+		cmocka_unit_test(test_negotiate_client_timeout_shorter),
 		cmocka_unit_test(test_negotiate_netascii_no_tsize),
 		cmocka_unit_test(test_build_error_data),
 		cmocka_unit_test(test_netascii),
