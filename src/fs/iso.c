@@ -24,9 +24,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Files libiso9660 may scan looking for Rock Ridge before giving up. */
-#define ISO_RR_PROBE_FILES 1000
-
 struct iso_node {
 	char *name;                  /* as matched: lowercase if fold_case */
 	struct iso_node *parent;     /* NULL for the root */
@@ -38,6 +35,7 @@ struct iso_node {
 	time_t mtime;
 	lsn_t lsn;                   /* to refuse directory cycles */
 	bool is_dir;
+	bool unservable;             /* extents not one range (while building) */
 };
 
 struct iso_image {
@@ -106,17 +104,18 @@ static bool iso_name_servable(const char *name)
  * A file over 4 GiB is several directory records of the same name
  * (ISO9660 multi-extent), which libiso9660 2.1 lists one by one. Join
  * them if they are contiguous, so the file is still one range of the
- * image. Returns true if `s` was joined onto `prev`.
+ * image; if not, it cannot be sent as one range and is marked to be
+ * dropped. Returns true if `s` continues `prev`.
  */
 static bool iso_join_extent(struct iso_node *prev, const char *raw_prev,
 			    const iso9660_stat_t *s)
 {
-	if (!prev || prev->is_dir || s->type != _STAT_FILE ||
+	if (!prev || prev->is_dir || prev->symlink || s->type != _STAT_FILE ||
 	    strcmp(raw_prev, s->filename))
 		return false;
 	if (prev->size % ISO_BLOCKSIZE ||
 	    prev->offset + prev->size != (uint64_t)s->lsn * ISO_BLOCKSIZE)
-		return false;
+		prev->unservable = true;
 	prev->size += s->size;
 	return true;
 }
@@ -138,7 +137,7 @@ static int iso_node_fill(struct iso_node *node, const iso9660_stat_t *s)
 	node->is_dir = s->type == _STAT_DIR && !node->symlink;
 	node->lsn = s->lsn;
 	node->offset = (uint64_t)s->lsn * ISO_BLOCKSIZE;
-	node->size = node->is_dir ? 0 : s->size;
+	node->size = s->size;   /* of a directory: its records' extent */
 	node->mtime = mktime(&tm);
 	return 0;
 }
@@ -163,6 +162,27 @@ static void iso_sort_children(struct iso_node *dir)
 			continue;
 		}
 		dir->children[kept++] = dir->children[i];
+	}
+	dir->n_children = kept;
+}
+
+/*
+ * Files whose bytes are not one range inside the image would be cut
+ * short when sent; they are left out, as if they did not exist.
+ */
+static void iso_drop_unservable(struct iso_node *dir, uint64_t image_size)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < dir->n_children; i++) {
+		struct iso_node *n = &dir->children[i];
+
+		if (n->unservable || (!n->is_dir && !n->symlink &&
+				      n->offset + n->size > image_size)) {
+			iso_node_clear(n);
+			continue;
+		}
+		dir->children[kept++] = *n;
 	}
 	dir->n_children = kept;
 }
@@ -194,6 +214,7 @@ static int iso_read_entries(struct iso_builder *b, struct iso_node *dir,
 			return r;
 		raw_prev = s->filename;
 	}
+	iso_drop_unservable(dir, (uint64_t)b->img->st.st_size);
 	return 0;
 }
 
@@ -234,6 +255,20 @@ static int iso_read_subdirs(struct iso_builder *b, struct iso_node *dir,
 	return 0;
 }
 
+/*
+ * The records of directory `dir`, whose libiso9660 name is b->path.
+ * libiso9660 allocates a directory's recorded size before reading it, so
+ * that size is checked against the image first.
+ */
+static CdioList_t *iso_dir_records(struct iso_builder *b,
+				   const struct iso_node *dir)
+{
+	if (dir->size > ISO_MAX_DIR_SIZE ||
+	    dir->offset + dir->size > (uint64_t)b->img->st.st_size)
+		return NULL;
+	return iso9660_ifs_readdir(b->cdio, b->path[0] ? b->path : "/");
+}
+
 /* Index the directory whose libiso9660 path is b->path. */
 static int iso_read_dir(struct iso_builder *b, struct iso_node *dir,
 			unsigned depth)
@@ -241,7 +276,7 @@ static int iso_read_dir(struct iso_builder *b, struct iso_node *dir,
 	CdioList_t *list;
 	int r;
 
-	list = iso9660_ifs_readdir(b->cdio, b->path[0] ? b->path : "/");
+	list = iso_dir_records(b, dir);
 	if (!list)
 		return -EBADMSG;
 	r = iso_read_entries(b, dir, list);
@@ -258,6 +293,8 @@ static int iso_read_dir(struct iso_builder *b, struct iso_node *dir,
  */
 static void iso_finish_dir(struct iso_node *dir, bool fold_case)
 {
+	if (!dir->is_dir)
+		return;
 	if (fold_case)
 		for (size_t i = 0; i < dir->n_children; i++)
 			iso_plain_name(dir->children[i].name);
@@ -268,25 +305,65 @@ static void iso_finish_dir(struct iso_node *dir, bool fold_case)
 	}
 }
 
+/* The root's extent, as this opening of the image (Rock Ridge or
+   Joliet) sees it. */
+static int iso_root_stat(struct iso_builder *b)
+{
+	iso9660_stat_t *root = iso9660_ifs_stat(b->cdio, "/");
+
+	if (!root)
+		return -EBADMSG;
+	b->img->root.lsn = root->lsn;
+	b->img->root.offset = (uint64_t)root->lsn * ISO_BLOCKSIZE;
+	b->img->root.size = root->size;
+	iso9660_stat_free(root);
+	return 0;
+}
+
+/*
+ * Whether the root directory's records carry Rock Ridge (they do when the
+ * image has it: the root's "." holds its SUSP header). libiso9660's own
+ * iso9660_have_rr() leaks memory on some images, as fuzzing found.
+ */
+static bool iso_has_rock_ridge(struct iso_builder *b)
+{
+	CdioList_t *list = iso_dir_records(b, &b->img->root);
+	CdioListNode_t *ln;
+	bool found = false;
+
+	if (!list)
+		return false;
+	_CDIO_LIST_FOREACH(ln, list) {
+		const iso9660_stat_t *s = _cdio_list_node_data(ln);
+
+		found |= s->rr.b3_rock == yep;
+	}
+	iso9660_filelist_free(list);
+	return found;
+}
+
 /*
  * Rock Ridge lives in the primary tree, Joliet in a tree of its own, so
  * the image is opened once for each in order of preference.
  */
-static iso9660_t *iso_open_names(const char *path, bool *ret_fold_case)
+static int iso_open_names(struct iso_builder *b, const char *path,
+			  const char **ret_reason)
 {
-	iso9660_t *cdio;
-
-	cdio = iso9660_open_ext(path, ISO_EXTENSION_ROCK_RIDGE);
-	if (!cdio)
-		return NULL;
-	*ret_fold_case = false;
-	if (iso9660_have_rr(cdio, ISO_RR_PROBE_FILES) == yep)
-		return cdio;
-	iso9660_close(cdio);
-	cdio = iso9660_open_ext(path, ISO_EXTENSION_ALL);
-	if (cdio && !iso9660_ifs_get_joliet_level(cdio))
-		*ret_fold_case = true;
-	return cdio;
+	b->cdio = iso9660_open_ext(path, ISO_EXTENSION_ROCK_RIDGE);
+	if (!b->cdio) {
+		*ret_reason = "not an ISO9660 image";
+		return -EBADMSG;
+	}
+	if (iso_root_stat(b) == 0 && iso_has_rock_ridge(b))
+		return 0;
+	iso9660_close(b->cdio);
+	b->cdio = iso9660_open_ext(path, ISO_EXTENSION_ALL);
+	if (!b->cdio) {
+		*ret_reason = "not an ISO9660 image";
+		return -EBADMSG;
+	}
+	b->img->fold_case = !iso9660_ifs_get_joliet_level(b->cdio);
+	return iso_root_stat(b);
 }
 
 static const char *iso_reason(int r)
@@ -311,31 +388,22 @@ static int iso_index(struct iso_image *img, const char **ret_reason)
 	static pthread_once_t log_once = PTHREAD_ONCE_INIT;
 	struct iso_builder b = { .img = img };
 	char proc[64];
-	iso9660_stat_t *root;
 	int r;
 
 	pthread_once(&log_once, iso_cdio_log_init);
 	/* libiso9660 opens by name; naming our descriptor makes sure it
 	   reads the very file we serve from, even if the path is replaced. */
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", img->fd);
-	b.cdio = iso_open_names(proc, &img->fold_case);
-	if (!b.cdio) {
-		*ret_reason = "not an ISO9660 image";
-		return -EBADMSG;
+	r = iso_open_names(&b, proc, ret_reason);
+	if (b.cdio) {
+		if (r == 0)
+			r = iso_read_dir(&b, &img->root, 0);
+		iso9660_close(b.cdio);
+		if (r < 0)
+			*ret_reason = iso_reason(r);
 	}
-	root = iso9660_ifs_stat(b.cdio, "/");
-	if (!root) {
-		r = -EBADMSG;
-	} else {
-		img->root.lsn = root->lsn;
-		iso9660_stat_free(root);
-		r = iso_read_dir(&b, &img->root, 0);
-	}
-	iso9660_close(b.cdio);
-	if (r < 0) {
-		*ret_reason = iso_reason(r);
+	if (r < 0)
 		return r;
-	}
 	iso_finish_dir(&img->root, img->fold_case);
 	return 0;
 }
@@ -473,7 +541,7 @@ static void iso_entry_fill(const struct iso_node *node, struct iso_entry *e)
 	*e = (struct iso_entry){
 		.is_dir = node->is_dir,
 		.offset = node->offset,
-		.size = node->size,
+		.size = node->is_dir ? 0 : node->size,
 		.mtime = node->mtime,
 	};
 }

@@ -25,6 +25,7 @@
 #define ISO_MAX_SYMLINKS 40   /* as the kernel's MAXSYMLINKS */
 #define ISO_MAX_DEPTH 64      /* directories below the root */
 #define ISO_MAX_NODES (1u << 21)
+#define ISO_MAX_DIR_SIZE (16u << 20)   /* bytes of records in a directory */
 
 struct iso_image;
 

@@ -266,6 +266,15 @@ static void test_damaged(void **state)
 	/* the volume descriptors, but not the directories they point at */
 	run("head -c 36864 %s/rr.iso > %s/cut.iso", top, top);
 	expect_open_error("cut.iso", -EBADMSG, "damaged directory tree");
+	/* a root directory that claims 4 GiB of records (found by fuzzing:
+	   libiso9660 allocates what it is told before reading); the size
+	   is both-endian at byte 10 of the root record, byte 156 of the
+	   primary volume descriptor in sector 16 */
+	run("printf '\\000\\370\\377\\377\\377\\377\\370\\000' | "
+	    "dd of=%s/rr.iso bs=1 seek=$((16 * 2048 + 156 + 10)) "
+	    "conv=notrunc 2>/dev/null",
+	    top);
+	expect_open_error("rr.iso", -EBADMSG, "damaged directory tree");
 }
 
 /* Through the namespace: the fd is the image, the offset the extent. */
