@@ -23,6 +23,8 @@
 static const struct config_section_kind *const section_kinds[] = {
 	&config_section_server, &config_section_subnet, &config_section_host,
 	&config_section_tftp,   &config_section_http,   &config_section_tree,
+	&config_section_profile, &config_section_menu,
+	&config_section_bootloaders,
 };
 
 #define N_SECTION_KINDS (sizeof(section_kinds) / sizeof(section_kinds[0]))
@@ -499,6 +501,7 @@ int config_load(const char *path, struct config **ret_config,
 	if (!p.errors) {
 		config_validate_dhcp(&p);
 		config_validate_files(&p);
+		config_validate_boot(&p);
 	}
 	if (p.errors) {
 		config_free(config);
@@ -514,6 +517,7 @@ struct config *config_free(struct config *config)
 		return NULL;
 	config_free_dhcp(config);
 	config_free_files(config);
+	config_free_boot(config);
 	free(config->path);
 	free(config);
 	return NULL;

@@ -162,7 +162,8 @@ struct config_profile {
 struct config_menu {
 	char *title;
 	char *default_entry;      /* a profile name or "local"; NULL: local */
-	unsigned timeout_s;
+	unsigned timeout_s;       /* 0: boot the default at once */
+	bool timeout_set;         /* else 10 s */
 	enum config_boot_via via;
 	char *file;
 	unsigned line;

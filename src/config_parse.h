@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * config_parse.h - what the section parsers (config_dhcp.c,
- * config_files.c) share: the parser state, key tables and value readers.
+ * config_files.c, config_boot.c) share: the parser state, key tables and
+ * value readers.
  * Not for use outside the config module.
  */
 #ifndef PXED_CONFIG_PARSE_H
@@ -78,12 +79,17 @@ extern const struct config_section_kind config_section_host;
 extern const struct config_section_kind config_section_tftp;
 extern const struct config_section_kind config_section_http;
 extern const struct config_section_kind config_section_tree;
+extern const struct config_section_kind config_section_profile;
+extern const struct config_section_kind config_section_menu;
+extern const struct config_section_kind config_section_bootloaders;
 
 /* Cross-section checks, run once the whole file is read. */
 void config_validate_dhcp(struct config_parser *p);
 void config_validate_files(struct config_parser *p);
+void config_validate_boot(struct config_parser *p);
 
 void config_free_dhcp(struct config *config);
 void config_free_files(struct config *config);
+void config_free_boot(struct config *config);
 
 #endif
