@@ -305,3 +305,22 @@ def test_requested_lease_time_capped_by_max_lease_time(dtopo):
         assert ack.opt_u32(OPT_LEASE_TIME) == 1200, ack
         plain = rc.lease(mac=MAC2)
         assert plain.opt_u32(OPT_LEASE_TIME) == 600, plain
+
+
+def test_renewing_someone_elses_address_nakked(dtopo):
+    """RENEWING/REBINDING with a ciaddr leased to another client: NAK (the
+    client must start over), and the owner keeps it."""
+    start_dhcp(dtopo, base_config(dtopo.tmp))
+    c = dtopo.clients[0]
+    server_mac = link_mac(dtopo.server, "s0")
+    with RawClient(c) as rc:
+        a = rc.lease().yiaddr
+        # renewing: unicast from a
+        xid = rc.send(REQUEST, mac=MAC2, ciaddr=a, src_ip=a,
+                      dst_ip=SERVER_ADDR, dst_mac=server_mac)
+        rc.expect(xid, NAK, stage="RENEWING with another client's address")
+        # rebinding: broadcast
+        xid = rc.send(REQUEST, mac=MAC2, ciaddr=a, src_ip=a)
+        rc.expect(xid, NAK, stage="REBINDING with another client's address")
+        xid = rc.send(REQUEST, options=[(OPT_REQUESTED_IP, ip4(a))])
+        assert rc.expect(xid, ACK, stage="owner INIT-REBOOT").yiaddr == a

@@ -142,3 +142,15 @@ def test_uuid_option_97_is_logged(dtopo):
     log = p.log().lower()
     assert any(f in log for f in forms), (
         f"UUID {h} not in the log in any usual form\n{p.log()[-3000:]}")
+
+
+def test_next_server_defaults_to_own_address_and_server_name(dtopo):
+    start_dhcp(dtopo, base_config(dtopo.tmp, subnet_extra="""
+filename-bios = bios/pxelinux.0
+server-name = bootsrv
+"""))
+    with RawClient(dtopo.clients[0]) as rc:
+        offer = rc.discover(options=pxe_options(0))
+    assert boot_file(offer) == b"bios/pxelinux.0", offer
+    assert offer.siaddr == "172.25.254.100", offer
+    assert offer.sname == b"bootsrv" or offer.opt(66) == b"bootsrv", offer
