@@ -318,6 +318,43 @@ static void test_namespace(void **state)
 	fs_namespace_free(ns);
 }
 
+#define NETBOOT "/usr/lib/debian-installer/images/12/amd64/text"
+
+/*
+ * Debian's netboot tree made into an image: its symlinks become Rock
+ * Ridge symlinks, pxelinux.cfg/default one with ".." through a symlinked
+ * directory, and must resolve as they do on disk.
+ */
+static void test_debian_netboot(void **state)
+{
+	static const char *const files[] = {
+		"pxelinux.0", "ldlinux.c32", "pxelinux.cfg/default",
+		"debian-installer/amd64/linux",
+	};
+	struct iso_image *img;
+	struct iso_entry e;
+	struct stat st;
+	char real[300];
+
+	if (access(NETBOOT, R_OK) < 0) {
+		print_message("SKIPPED: %s is not installed\n", NETBOOT);
+		skip();
+	}
+	run("xorriso -as mkisofs -R -o %s/netboot.iso " NETBOOT
+	    " >/dev/null 2>&1",
+	    top);
+	img = open_image("netboot.iso");
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(real, sizeof(real), NETBOOT "/%s", files[i]);
+		assert_int_equal(stat(real, &st), 0);
+		if (iso_image_lookup(img, files[i], &e) < 0)
+			fail_msg("%s not found", files[i]);
+		assert_int_equal(e.size, (uint64_t)st.st_size);
+	}
+	iso_image_free(img);
+	unlink(at("netboot.iso"));
+}
+
 /*
  * 4.6 GiB of (sparse) zeros ending in "END", then a small file: the
  * first is two extents joined into one range, the second lies beyond
@@ -371,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_joliet),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_namespace),
+		cmocka_unit_test(test_debian_netboot),
 		cmocka_unit_test(test_big_file),
 	};
 

@@ -487,6 +487,57 @@ static void test_config_errors(void **state)
 	fs_namespace_free(ns);
 }
 
+#define NETBOOT "/usr/lib/debian-installer/images/12/amd64/text"
+
+/* Open `p` and check its size against the real file behind NETBOOT. */
+static void expect_same_size(const struct fs_namespace *ns, const char *p,
+			     const char *rel)
+{
+	char real[300];
+	struct fs_file file;
+	struct stat st;
+	int r;
+
+	snprintf(real, sizeof(real), NETBOOT "/%s", rel);
+	assert_int_equal(stat(real, &st), 0);
+	r = fs_open(ns, T, p, strlen(p), NULL, &file);
+	if (r < 0)
+		fail_msg("%s: %s", p, strerror(-r));
+	assert_int_equal(file.size, (uint64_t)st.st_size);
+	assert_int_equal(file.ino, st.st_ino);
+	fs_file_close(&file);
+}
+
+/*
+ * Debian's netboot tree (package debian-installer-12-netboot-amd64) as the
+ * TFTP root: pxelinux.0, pxelinux.cfg and pxelinux.cfg/default are
+ * symlinks, the last one with ".." through a symlinked directory.
+ */
+static void test_debian_netboot(void **state)
+{
+	struct config cfg = { .path = "test.conf",
+			      .tftp = { .enabled = true, .root = NETBOOT } };
+	struct fs_namespace *ns;
+	struct fs_listing l;
+
+	if (access(NETBOOT, R_OK) < 0) {
+		print_message("SKIPPED: %s is not installed\n", NETBOOT);
+		skip();
+	}
+	assert_int_equal(fs_namespace_new(&cfg, &ns, NULL), 0);
+	expect_same_size(ns, "pxelinux.0", "pxelinux.0");
+	expect_same_size(ns, "/pxelinux.cfg/default", "pxelinux.cfg/default");
+	expect_same_size(ns, "ldlinux.c32", "ldlinux.c32");
+	expect_same_size(ns, "debian-installer\\amd64\\linux",
+			 "debian-installer/amd64/linux");
+	assert_int_equal(fs_list(ns, T, "", 0, &l), -EINVAL);
+	assert_int_equal(fs_list(ns, T, "/", 1, &l), 0);
+	assert_non_null(find(&l, "pxelinux.cfg"));
+	assert_true(find(&l, "pxelinux.cfg")->is_dir);
+	fs_listing_clear(&l);
+	fs_namespace_free(ns);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,6 +557,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_config_errors, setup,
 						teardown),
+		cmocka_unit_test(test_debian_netboot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
