@@ -41,6 +41,27 @@ def _make(kind, path, clients):
     return t
 
 
+SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
+                   "UndefinedBehaviorSanitizer")
+
+
+def _close_and_check(topos):
+    """Tear down; then fail if a pxed we ran reported a sanitizer error
+    (under the ASan+UBSan build), even where the test itself passed."""
+    for t in topos:
+        t.close()
+    for t in topos:
+        for p in t.procs:
+            if "pxed" not in os.path.basename(p.log_path or ""):
+                continue
+            log = p.log()
+            for m in SANITIZER_MARKS:
+                if m in log:
+                    i = log.index(m)
+                    raise AssertionError(f"{p.log_path}: {m}\n"
+                                         f"{log[max(0, i - 200):i + 3000]}")
+
+
 @pytest.fixture
 def dtopo(tmp_path):
     """Server + one client joined by a veth pair, checksums in software."""
@@ -48,7 +69,7 @@ def dtopo(tmp_path):
     try:
         yield t
     finally:
-        t.close()
+        _close_and_check([t])
 
 
 @pytest.fixture
@@ -63,8 +84,7 @@ def make_dtopo(tmp_path):
     try:
         yield make
     finally:
-        for t in made:
-            t.close()
+        _close_and_check(made)
 
 
 def start_dhcp(topo, config_text, name="pxed", ready="pxed started",
