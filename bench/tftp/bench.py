@@ -1,0 +1,251 @@
+# SPDX-License-Identifier: MIT
+"""pxed's TFTP against tftpd-hpa, atftpd and dnsmasq, side by side on
+loopback: the same client (atftp), the same files.
+
+For each blksize (512, 1468, 8192) and windowsize (1, 16; a peer that does
+not acknowledge windowsize runs lock-step, as a real client would with
+it), one file is fetched REPEAT times from each server; the median MB/s
+and the server's CPU seconds per GB (its cgroup's: tftpd-hpa forks a
+child per transfer) are printed, with pxed's ratio to the best
+peer. Then CONCURRENT clients fetch a 4 MiB file at once from each.
+
+Run through bench/tftp/run, which installs the peers. Every file received
+is compared with the original; a wrong byte fails the run.
+"""
+import filecmp
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "integration"))
+from tftp_probe import first_reply  # noqa: E402
+
+HOST = "127.0.0.1"
+MIB = 1024 * 1024
+SIZE = int(os.environ.get("BENCH_MIB", "32")) * MIB
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+CONCURRENT = int(os.environ.get("BENCH_CONCURRENT", "200"))
+BLKSIZES = (512, 1468, 8192)
+WINDOWS = (1, 16)
+
+
+CGROUP_V1 = "/sys/fs/cgroup/cpuacct"
+CGROUP_V2 = "/sys/fs/cgroup"
+
+
+class CpuGroup:
+    """A cgroup of the server and everything it forks (tftpd-hpa forks a
+    child per transfer, and a child's time reaches its parent's counters
+    only once reaped): its CPU time, whichever cgroup version is here."""
+
+    def __init__(self, name):
+        v1 = os.path.isdir(CGROUP_V1)
+        self.path = os.path.join(CGROUP_V1 if v1 else CGROUP_V2,
+                                 f"pxed-bench-{name}-{os.getpid()}")
+        self.v1 = v1
+        os.mkdir(self.path)
+
+    def enter(self):
+        with open(os.path.join(self.path, "cgroup.procs"), "w") as f:
+            f.write(str(os.getpid()))
+
+    def seconds(self):
+        if self.v1:
+            with open(os.path.join(self.path, "cpuacct.usage")) as f:
+                return int(f.read()) / 1e9
+        with open(os.path.join(self.path, "cpu.stat")) as f:
+            usage = dict(line.split() for line in f)
+        return int(usage["usage_usec"]) / 1e6
+
+    def remove(self):
+        try:
+            os.rmdir(self.path)
+        except OSError:
+            pass
+
+
+class Server:
+    def __init__(self, name, port, argv):
+        self.name, self.port, self.argv = name, port, argv
+        self.proc = None
+        self.group = None
+
+    def start(self, log):
+        self.group = CpuGroup(self.name)
+        self.proc = subprocess.Popen(self.argv, stdout=log,
+                                     stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL,
+                                     preexec_fn=self.group.enter)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited at start")
+            if first_reply(HOST, self.port, b"ping")["op"] == "error":
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} did not answer within 10 s")
+
+    def cpu_seconds(self):
+        return self.group.seconds()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.group:
+            self.group.remove()
+
+    def window_supported(self):
+        r = first_reply(HOST, self.port, b"f4m", {"windowsize": 16})
+        return r["op"] == "oack" and "windowsize" in r["options"]
+
+
+def servers(work, root, pxed, peers):
+    conf = os.path.join(work, "pxed.conf")
+    with open(conf, "w") as f:
+        f.write(f"[server]\naddress = {HOST}\nstate-dir = {work}/state\n\n"
+                f"[tftp]\nroot = {root}\nport = 6901\n")
+    return [
+        Server("pxed", 6901, [pxed, "serve", "-c", conf]),
+        Server("tftpd-hpa", 6902, [f"{peers}/usr/sbin/in.tftpd", "-L",
+                                   "-a", f"{HOST}:6902", "-u", "nobody",
+                                   "-s", root]),
+        Server("atftpd", 6903, [f"{peers}/usr/sbin/atftpd", "--daemon",
+                                "--no-fork", "--port", "6903",
+                                "--bind-address", HOST, "--user",
+                                "nobody.nogroup", "--maxthread", "1000",
+                                "--logfile", "/dev/null", root]),
+        # dnsmasq's TFTP port is 69 and nothing else
+        Server("dnsmasq", 69, ["dnsmasq", "--keep-in-foreground",
+                               "--conf-file=/dev/null", "--pid-file=",
+                               "--port=0", "--enable-tftp",
+                               f"--tftp-root={root}", "--tftp-max=1000",
+                               "--bind-interfaces",
+                               f"--listen-address={HOST}", "--user=nobody",
+                               "--quiet-tftp", "--log-facility=/dev/null"]),
+    ]
+
+
+def atftp(server, name, out, blksize, window):
+    argv = ["atftp", "--option", f"blksize {blksize}"]
+    if window > 1:
+        argv += ["--option", f"windowsize {window}"]
+    return argv + ["-g", "-r", name, "-l", out, HOST, str(server.port)]
+
+
+def run_one(server, root, out, blksize, window):
+    """One fetch: (seconds, server CPU seconds)."""
+    cpu0, t0 = server.cpu_seconds(), time.monotonic()
+    subprocess.run(atftp(server, "big", out, blksize, window), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   timeout=300)
+    t1 = time.monotonic()
+    time.sleep(0.05)     # let a forked child finish its exit
+    cpu = server.cpu_seconds() - cpu0
+    if not filecmp.cmp(out, os.path.join(root, "big"), shallow=False):
+        raise RuntimeError(f"{server.name}: file differs at blksize "
+                           f"{blksize} window {window}")
+    os.unlink(out)
+    return t1 - t0, cpu
+
+
+def cell(server, root, out, blksize, window):
+    runs = [run_one(server, root, out, blksize, window)
+            for _ in range(REPEAT)]
+    secs = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    return SIZE / MIB / secs, cpu / (SIZE / 1e9)
+
+
+def concurrent(server, root, outdir):
+    cpu0, t0 = server.cpu_seconds(), time.monotonic()
+    procs = [subprocess.Popen(atftp(server, "f4m", f"{outdir}/c{i}", 1468, 1),
+                              stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+             for i in range(CONCURRENT)]
+    for p in procs:
+        p.wait(300)
+    secs = time.monotonic() - t0
+    time.sleep(0.05)
+    cpu = server.cpu_seconds() - cpu0
+    ok = sum(filecmp.cmp(f"{outdir}/c{i}", os.path.join(root, "f4m"),
+                         shallow=False) for i in range(CONCURRENT))
+    for i in range(CONCURRENT):
+        os.unlink(f"{outdir}/c{i}")
+    return secs, cpu, ok
+
+
+def make_files(root):
+    os.makedirs(root)
+    for name, size in (("big", SIZE), ("f4m", 4 * MIB)):
+        with open(os.path.join(root, name), "wb") as f:
+            f.write(os.urandom(size))
+        os.chmod(os.path.join(root, name), 0o644)
+    os.chmod(root, 0o755)
+
+
+def print_table(names, results, windows):
+    head = f"{'blksize':>7} {'window':>6} |" + "".join(
+        f" {n:>10} MB/s {'s/GB':>6} |" for n in names) + " ratio"
+    print(head)
+    print("-" * len(head))
+    for (b, w), row in results.items():
+        line = f"{b:>7} {w:>6} |"
+        for n in names:
+            mbs, cpu = row[n]
+            mark = "*" if w > 1 and not windows[n] else " "
+            line += f" {mbs:>10.1f}{mark}     {cpu:>6.2f} |"
+        best = max(row[n][0] for n in names[1:])
+        print(line + f" {row[names[0]][0] / best:5.2f}x")
+    print("* the server does not acknowledge windowsize: lock-step")
+
+
+def main():
+    pxed, peers = sys.argv[1], sys.argv[2]
+    work = tempfile.mkdtemp(prefix="pxed-bench-tftp-")
+    os.chmod(work, 0o755)
+    root, out = os.path.join(work, "root"), os.path.join(work, "out")
+    make_files(root)
+    os.makedirs(out)
+    srv = servers(work, root, pxed, peers)
+    results, windows, conc = {}, {}, {}
+    try:
+        for s in srv:
+            try:
+                with open(os.path.join(work, f"{s.name}.log"), "w") as log:
+                    s.start(log)
+                windows[s.name] = s.window_supported()
+                for b in BLKSIZES:
+                    for w in WINDOWS:
+                        results.setdefault((b, w), {})[s.name] = cell(
+                            s, root, os.path.join(out, "big"), b, w)
+                conc[s.name] = concurrent(s, root, out)
+            finally:
+                s.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    names = [s.name for s in srv]
+    print(f"\nTFTP on loopback, {SIZE // MIB} MiB file, client atftp, "
+          f"median of {REPEAT}; s/GB = server CPU seconds per GB\n")
+    print_table(names, results, windows)
+    print(f"\n{CONCURRENT} concurrent 4 MiB transfers (blksize 1468):")
+    for n in names:
+        secs, cpu, ok = conc[n]
+        print(f"  {n:>10}: {secs:6.2f} s wall, {cpu:6.2f} s server CPU, "
+              f"{ok}/{CONCURRENT} identical")
+    best = min(conc[n][0] for n in names[1:])
+    print(f"  pxed vs the fastest peer: {best / conc['pxed'][0]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
