@@ -6,6 +6,7 @@
  */
 #include "serve.h"
 
+#include "boot/profile.h"
 #include "dhcp/service.h"
 #include "fs/namespace.h"
 #include "http/server.h"
@@ -29,6 +30,7 @@ struct daemon {
 	const char *config_path;
 	struct dhcp_service *dhcp;
 	struct fs_namespace *fs;
+	struct boot_profiles *boot;    /* generators in fs use it */
 	struct tftp_server *tftp;
 	struct http_server *http;
 	struct http_site *http_site;   /* built, not yet served */
@@ -97,12 +99,22 @@ static void on_stop(struct loop *loop, int signo, void *data)
 	loop_quit(loop);
 }
 
-/* The served namespace for `config`; its error names the file:line. */
-static int fs_build(const struct config *config, struct fs_namespace **ret)
+/*
+ * The served namespace for `config`, with the boot profiles' generated
+ * files in it; its error names the file:line.
+ */
+static int fs_build(const struct config *config, struct fs_namespace **ret,
+		    struct boot_profiles **ret_boot)
 {
 	char *error = NULL;
 	int r = fs_namespace_new(config, ret, &error);
 
+	*ret_boot = NULL;
+	if (r >= 0) {
+		r = boot_profiles_new(config, *ret, ret_boot, &error);
+		if (r < 0)
+			*ret = fs_namespace_free(*ret);
+	}
 	if (r < 0)
 		log_error("%s", error ? error : strerror(-r));
 	free(error);
@@ -133,15 +145,17 @@ static int http_site_build(bool wanted, const struct config *config,
 int serve_check_resources(const struct config *config)
 {
 	struct fs_namespace *fs;
+	struct boot_profiles *boot;
 	struct http_site *site;
 	int r;
 
-	r = fs_build(config, &fs);
+	r = fs_build(config, &fs, &boot);
 	if (r < 0)
 		return r;
 	r = http_site_build(config->http.enabled, config, fs, &site);
 	http_site_free(site);
 	fs_namespace_free(fs);
+	boot_profiles_free(boot);
 	return r;
 }
 
@@ -150,6 +164,7 @@ static void on_reload(struct loop *loop, int signo, void *data)
 	struct daemon *d = data;
 	struct config *config;
 	struct fs_namespace *fs;
+	struct boot_profiles *boot;
 	struct http_site *site;
 
 	(void)loop;
@@ -160,7 +175,7 @@ static void on_reload(struct loop *loop, int signo, void *data)
 			  "force");
 		return;
 	}
-	if (fs_build(config, &fs) < 0) {
+	if (fs_build(config, &fs, &boot) < 0) {
 		log_error("reload failed; the running configuration stays in "
 			  "force");
 		config_free(config);
@@ -172,6 +187,7 @@ static void on_reload(struct loop *loop, int signo, void *data)
 			  "force");
 		http_site_free(site);
 		fs_namespace_free(fs);
+		boot_profiles_free(boot);
 		config_free(config);
 		return;
 	}
@@ -182,6 +198,8 @@ static void on_reload(struct loop *loop, int signo, void *data)
 		http_server_swap(d->http, site);
 	fs_namespace_free(d->fs);
 	d->fs = fs;
+	boot_profiles_free(d->boot);
+	d->boot = boot;
 	config_free(d->config);
 	d->config = config;
 	log_info("configuration reloaded");
@@ -203,7 +221,7 @@ static int services_start(struct daemon *d)
 	r = dhcp_service_start(d->loop, c, &d->dhcp);
 	if (r < 0)
 		return r;
-	r = fs_build(c, &d->fs);
+	r = fs_build(c, &d->fs, &d->boot);
 	if (r < 0)
 		return r;
 	r = http_site_build(c->http.enabled, c, d->fs, &d->http_site);
@@ -273,6 +291,7 @@ out:
 	d.http = http_server_free(d.http);
 	d.http_site = http_site_free(d.http_site);
 	d.fs = fs_namespace_free(d.fs);
+	d.boot = boot_profiles_free(d.boot);
 	loop_free(d.loop);
 	config_free(d.config);
 	if (r < 0)

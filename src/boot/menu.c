@@ -154,8 +154,8 @@ static void grub_entry(FILE *f, const struct config_profile *pr,
 {
 	fputs("\nmenuentry ", f);
 	grub_quoted(f, label_of(pr));
-	fprintf(f, " --id %s {\n  linux /%s/%s ", pr->name, pr->tree,
-		pr->kernel);
+	fprintf(f, " --id %s {\n  linux /%s/%s%s", pr->name, pr->tree,
+		pr->kernel, *append ? " " : "");
 	grub_words(f, append);
 	fprintf(f, "\n  initrd /%s/%s\n}\n", pr->tree, pr->initrd);
 }
