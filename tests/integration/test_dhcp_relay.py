@@ -136,3 +136,21 @@ def test_relayed_client_renews_and_keeps_address(make_dtopo):
     renewed = d.wait_event(("renew", "bound"), count=2, timeout=10,
                            stage="udhcpc renewing through the relay")
     assert renewed["ip"] == bound["ip"], (bound, renewed)
+
+
+def test_relayed_nak_goes_to_relay_with_broadcast_bit(make_dtopo):
+    """RFC 2131 4.1: a NAK for a relayed client goes to giaddr with the
+    broadcast bit set, so the relay broadcasts it to the client."""
+    from dhcp_clients import NAK
+    t = make_dtopo("relay")
+    start_dhcp(t, base_config(t.tmp, extra=RELAYED_SUBNET))
+    with UdpEndpoint(t.relay, port=67) as relay:
+        msg = bootp(REQUEST, xid=0x7e1a0003, mac="52:54:00:00:00:33",
+                    hops=1, giaddr=RELAY_CLIENT_SIDE,
+                    options=[(OPT_REQUESTED_IP, ip4("10.99.0.5"))])
+        relay.sendto(msg, SERVER_ADDR, 67)
+        nak = relay.expect(0x7e1a0003, NAK, stage="relayed INIT-REBOOT "
+                           "on the wrong network")
+    assert nak.sport == 67, nak
+    assert nak.giaddr == RELAY_CLIENT_SIDE, nak
+    assert nak.flags & 0x8000, nak
