@@ -377,7 +377,7 @@ class RawClient:
 
     # receiving
 
-    def replies(self, xid=None, timeout=3.0, count=None, port=None,
+    def replies(self, xid=None, timeout=5.0, count=None, port=None,
                 until=None):
         """Collect BOOTREPLYs (op 2) seen on the link until `timeout`
         seconds pass, `count` were seen, or until(reply) is true. Frames
@@ -422,7 +422,7 @@ class RawClient:
         except Exception:
             return None
 
-    def expect(self, xid, msg_type, timeout=3.0, stage=None):
+    def expect(self, xid, msg_type, timeout=5.0, stage=None):
         """The first reply with this xid; it must be of msg_type."""
         got = self.replies(xid, timeout=timeout, count=1)
         what = stage or f"waiting for {MSG_NAMES.get(msg_type)}"
@@ -440,11 +440,11 @@ class RawClient:
 
     # exchanges
 
-    def discover(self, options=(), timeout=3.0, stage="DISCOVER", **kw):
+    def discover(self, options=(), timeout=5.0, stage="DISCOVER", **kw):
         xid = self.send(DISCOVER, options=options, **kw)
         return self.expect(xid, OFFER, timeout=timeout, stage=stage)
 
-    def request_selecting(self, offer, options=(), timeout=3.0, **kw):
+    def request_selecting(self, offer, options=(), timeout=5.0, **kw):
         rest = [(c, v) for c, v in options
                 if c not in (OPT_REQUESTED_IP, OPT_SERVER_ID)]
         xid = self.send(REQUEST, xid=offer.xid, options=[
@@ -452,7 +452,7 @@ class RawClient:
             (OPT_SERVER_ID, ip4(offer.server_id)), *rest], **kw)
         return self.replies(xid, timeout=timeout, count=1)
 
-    def lease(self, options=(), request_options=None, timeout=3.0, **kw):
+    def lease(self, options=(), request_options=None, timeout=5.0, **kw):
         """DISCOVER → OFFER → REQUEST (selecting) → ACK; returns the ACK."""
         offer = self.discover(options=options, timeout=timeout, **kw)
         got = self.request_selecting(
@@ -492,7 +492,7 @@ class UdpEndpoint:
     def sendto(self, payload, addr, port=67):
         self.sock.sendto(payload, (addr, port))
 
-    def replies(self, xid=None, timeout=3.0, count=None):
+    def replies(self, xid=None, timeout=5.0, count=None):
         deadline = time.monotonic() + timeout
         got = []
         while True:
@@ -513,7 +513,7 @@ class UdpEndpoint:
             if count is not None and len(got) >= count:
                 return got
 
-    def expect(self, xid, msg_type, timeout=3.0, stage=None):
+    def expect(self, xid, msg_type, timeout=5.0, stage=None):
         got = self.replies(xid, timeout=timeout, count=1)
         what = stage or f"waiting for {MSG_NAMES.get(msg_type)}"
         if not got:
