@@ -5,9 +5,10 @@
  * libiso9660 reads the directory records (Rock Ridge, Joliet, plain); we
  * walk them once at open into a tree whose directories keep their children
  * sorted, so a lookup is a binary search per component. An image is
- * outside input: the walk bounds depth and node count and skips names that
- * could not be asked for (empty, ".", "..", containing '/') and directories
- * that point back at an ancestor.
+ * outside input: the walk checks every directory's extent against the
+ * image before libiso9660 reads it, reads each directory once (no loops),
+ * bounds depth and node count, and skips names that could not be asked
+ * for (empty, ".", "..", containing '/').
  */
 #include "fs/iso.h"
 #include "fs/path.h"
@@ -33,7 +34,6 @@ struct iso_node {
 	uint64_t offset;
 	uint64_t size;
 	time_t mtime;
-	lsn_t lsn;                   /* to refuse directory cycles */
 	bool is_dir;
 	bool unservable;             /* extents not one range (while building) */
 };
@@ -49,6 +49,7 @@ struct iso_builder {
 	iso9660_t *cdio;
 	struct iso_image *img;
 	size_t n_nodes;
+	uint8_t *dirs_read;          /* bit per block: a directory read there */
 	char path[FS_PATH_MAX * 2];  /* libiso9660's name of the directory */
 };
 
@@ -77,6 +78,15 @@ static void iso_node_clear(struct iso_node *node)
 	free(node->children);
 	free(node->name);
 	free(node->symlink);
+}
+
+/*
+ * A record's block number is unsigned 32-bit; libiso9660 keeps it in a
+ * signed lsn_t. Converted back this way, offset + size never wraps.
+ */
+static uint64_t iso_block_offset(lsn_t lsn)
+{
+	return (uint64_t)(uint32_t)lsn * ISO_BLOCKSIZE;
 }
 
 /* Plain ISO9660 "VMLINUZ.;1" → "vmlinuz": what installers ask for. */
@@ -114,7 +124,7 @@ static bool iso_join_extent(struct iso_node *prev, const char *raw_prev,
 	    strcmp(raw_prev, s->filename))
 		return false;
 	if (prev->size % ISO_BLOCKSIZE ||
-	    prev->offset + prev->size != (uint64_t)s->lsn * ISO_BLOCKSIZE)
+	    prev->offset + prev->size != iso_block_offset(s->lsn))
 		prev->unservable = true;
 	prev->size += s->size;
 	return true;
@@ -135,8 +145,7 @@ static int iso_node_fill(struct iso_node *node, const iso9660_stat_t *s)
 			return -ENOMEM;
 	}
 	node->is_dir = s->type == _STAT_DIR && !node->symlink;
-	node->lsn = s->lsn;
-	node->offset = (uint64_t)s->lsn * ISO_BLOCKSIZE;
+	node->offset = iso_block_offset(s->lsn);
 	node->size = s->size;   /* of a directory: its records' extent */
 	node->mtime = mktime(&tm);
 	return 0;
@@ -218,14 +227,6 @@ static int iso_read_entries(struct iso_builder *b, struct iso_node *dir,
 	return 0;
 }
 
-static bool iso_is_ancestor(const struct iso_node *dir, lsn_t lsn)
-{
-	for (; dir; dir = dir->parent)
-		if (dir->lsn == lsn)
-			return true;
-	return false;
-}
-
 static int iso_read_dir(struct iso_builder *b, struct iso_node *dir,
 			unsigned depth);
 
@@ -241,7 +242,7 @@ static int iso_read_subdirs(struct iso_builder *b, struct iso_node *dir,
 		child->parent = dir;
 		if (!child->is_dir)
 			continue;
-		if (iso_is_ancestor(dir, child->lsn) || depth >= ISO_MAX_DEPTH)
+		if (depth >= ISO_MAX_DEPTH)
 			return -ELOOP;
 		if (len + 1 + strlen(child->name) >= sizeof(b->path))
 			return -ENAMETOOLONG;
@@ -269,6 +270,21 @@ static CdioList_t *iso_dir_records(struct iso_builder *b,
 	return iso9660_ifs_readdir(b->cdio, b->path[0] ? b->path : "/");
 }
 
+/*
+ * Each directory is read once. A second record pointing at the same
+ * directory is a loop, or an alias that would multiply the tree with
+ * every level; images written by mastering tools have neither.
+ */
+static bool iso_dir_seen(struct iso_builder *b, const struct iso_node *dir)
+{
+	uint64_t block = dir->offset / ISO_BLOCKSIZE;
+	uint8_t bit = (uint8_t)(1u << (block % 8));
+	bool seen = b->dirs_read[block / 8] & bit;
+
+	b->dirs_read[block / 8] |= bit;
+	return seen;
+}
+
 /* Index the directory whose libiso9660 path is b->path. */
 static int iso_read_dir(struct iso_builder *b, struct iso_node *dir,
 			unsigned depth)
@@ -279,6 +295,10 @@ static int iso_read_dir(struct iso_builder *b, struct iso_node *dir,
 	list = iso_dir_records(b, dir);
 	if (!list)
 		return -EBADMSG;
+	if (iso_dir_seen(b, dir)) {
+		iso9660_filelist_free(list);
+		return -ELOOP;
+	}
 	r = iso_read_entries(b, dir, list);
 	iso9660_filelist_free(list);
 	if (r < 0)
@@ -313,8 +333,7 @@ static int iso_root_stat(struct iso_builder *b)
 
 	if (!root)
 		return -EBADMSG;
-	b->img->root.lsn = root->lsn;
-	b->img->root.offset = (uint64_t)root->lsn * ISO_BLOCKSIZE;
+	b->img->root.offset = iso_block_offset(root->lsn);
 	b->img->root.size = root->size;
 	iso9660_stat_free(root);
 	return 0;
@@ -374,7 +393,7 @@ static const char *iso_reason(int r)
 	case -EFBIG:
 		return "too many files";
 	case -ELOOP:
-		return "directories nested too deep or in a loop";
+		return "directories nested too deep, in a loop or shared";
 	case -ENAMETOOLONG:
 		return "path names too long";
 	default:
@@ -394,6 +413,13 @@ static int iso_index(struct iso_image *img, const char **ret_reason)
 	/* libiso9660 opens by name; naming our descriptor makes sure it
 	   reads the very file we serve from, even if the path is replaced. */
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", img->fd);
+	/* iso_dir_records keeps every directory inside the image */
+	b.dirs_read = calloc((size_t)(img->st.st_size / ISO_BLOCKSIZE / 8 + 1),
+			     1);
+	if (!b.dirs_read) {
+		*ret_reason = iso_reason(-ENOMEM);
+		return -ENOMEM;
+	}
 	r = iso_open_names(&b, proc, ret_reason);
 	if (b.cdio) {
 		if (r == 0)
@@ -402,6 +428,7 @@ static int iso_index(struct iso_image *img, const char **ret_reason)
 		if (r < 0)
 			*ret_reason = iso_reason(r);
 	}
+	free(b.dirs_read);
 	if (r < 0)
 		return r;
 	iso_finish_dir(&img->root, img->fold_case);

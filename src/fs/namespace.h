@@ -149,7 +149,7 @@ struct fs_dirent {
 	char *name;              /* one component, no '/' */
 	bool is_dir;
 	uint64_t size;           /* 0 for directories */
-	struct timespec mtime;
+	struct timespec mtime;   /* inside an ISO: as the image records it */
 };
 
 struct fs_listing {
@@ -158,7 +158,7 @@ struct fs_listing {
 };
 
 /*
- * List the directory at `path` (same rules as fs_open; "" or "/" is the
+ * List the directory at `path` (same rules as fs_open; "/" is the
  * protocol's root, where the trees appear as directories). Only regular
  * files and directories are listed; symlinks appear as what they point to,
  * and are left out if that is outside the root or not listable.
