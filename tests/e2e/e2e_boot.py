@@ -39,11 +39,13 @@ PXED_BIN = os.environ.get("PXED_BIN") or os.path.join(TOP, "build", "pxed")
 VM_MAC = "52:54:00:12:34:56"        # the host with a profile
 OTHER_MAC = "52:54:00:65:43:21"     # a host nobody configured
 TREE = "e2e"                         # the tree's name: served at /e2e/
+IPXE_SCRIPT = "boot.ipxe"            # in the HTTP root, for iPXE clients
 KS_PATH = "/ks/e2e.ks"
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 PXELINUX = "/usr/lib/PXELINUX/pxelinux.0"
 SYSLINUX_BIOS = "/usr/lib/syslinux/modules/bios"
+GRUB_SIGNED = "/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed"
 GRUB_MODULES = ["normal", "configfile", "linux", "echo", "test", "sleep",
                 "efinet", "net", "tftp", "http", "gzio", "serial",
                 "terminal", "all_video", "efi_gop"]
@@ -129,7 +131,8 @@ class Assets:
         os.makedirs(self.work, exist_ok=True)
         self.addr = server_addr
         need(["qemu-system-x86_64", "xorriso", "grub-mkimage", "cpio",
-              PXELINUX, SYSLINUX_BIOS + "/ldlinux.c32", OVMF_CODE, OVMF_VARS,
+              GRUB_SIGNED, PXELINUX, SYSLINUX_BIOS + "/ldlinux.c32",
+              OVMF_CODE, OVMF_VARS,
               "/usr/lib/ipxe/qemu/pxe-virtio.rom"])
         kdir = os.path.join(CACHE, "boot")
         r = subprocess.run([os.path.join(HERE, "build_initramfs"), kdir],
@@ -143,7 +146,9 @@ class Assets:
         self._grub()
 
     def cmdline(self, tag):
-        return (f"console=ttyS0 panic=1 pxed_e2e={tag} "
+        # no_timer_check: under TCG on a busy host the kernel's IO-APIC
+        # timer check can fail and panic ("IO-APIC + timer doesn't work!").
+        return (f"console=ttyS0 panic=1 no_timer_check pxed_e2e={tag} "
                 f"inst.ks=http://{self.addr}{KS_PATH} "
                 f"inst.repo=http://{self.addr}/{TREE}/")
 
@@ -210,10 +215,13 @@ poweroff
         self.ks_sha = sha256(self.ks)
 
     def _grub(self):
-        """A GRUB netboot image for x86-64 UEFI. Built here with
-        grub-mkimage rather than Debian's signed grubnetx64.efi, whose
-        built-in prefix points into the Debian installer's tree: ours
-        reads /grub/grub.cfg from the TFTP server that booted it."""
+        """The x86-64 UEFI boot loader: Debian's signed network GRUB
+        (grub-efi-amd64-signed), as shipped; it reads /grub/grub.cfg from
+        the TFTP server that booted it. PXED_E2E_GRUB=mkimage builds one
+        with grub-mkimage instead (the same GRUB, only the modules needed)."""
+        self.grub_efi = GRUB_SIGNED
+        if os.environ.get("PXED_E2E_GRUB") != "mkimage":
+            return
         self.grub_efi = os.path.join(self.work, "grubx64.efi")
         r = subprocess.run(["grub-mkimage", "-O", "x86_64-efi", "-p", "/grub",
                             "-o", self.grub_efi, *GRUB_MODULES],
@@ -262,6 +270,17 @@ menuentry 'Install the e2e tree' --id e2e {{
 }}
 """
 
+    def ipxe_script(self, tag):
+        """What an iPXE client is handed: kernel and initrd over HTTP,
+        straight out of the tree (the ISO image, for pxed)."""
+        base = f"http://{self.addr}/{TREE}/images/pxeboot"
+        return f"""#!ipxe
+echo pxed e2e: iPXE script
+kernel {base}/vmlinuz initrd=initrd.img {self.cmdline(tag)}
+initrd --name initrd.img {base}/initrd.img
+boot
+"""
+
     def boot_root(self, dest, profile_mac=None):
         """The TFTP root: the boot loaders and their configs. A host with a
         profile (profile_mac) gets its own pxelinux.cfg/01-MAC that boots
@@ -272,7 +291,7 @@ menuentry 'Install the e2e tree' --id e2e {{
         shutil.copy(PXELINUX, dest)
         for m in ("ldlinux.c32", "menu.c32", "libutil.c32"):
             shutil.copy(os.path.join(SYSLINUX_BIOS, m), dest)
-        shutil.copy(self.grub_efi, dest)
+        shutil.copy(self.grub_efi, os.path.join(dest, "grubx64.efi"))
         with open(os.path.join(dest, "pxelinux.cfg", "default"), "w") as f:
             f.write(self.pxelinux_cfg("menu-default"))
         if profile_mac:
@@ -287,6 +306,8 @@ menuentry 'Install the e2e tree' --id e2e {{
         shutil.rmtree(dest, ignore_errors=True)
         os.makedirs(os.path.join(dest, "ks"))
         shutil.copy(self.ks, os.path.join(dest, "ks", "e2e.ks"))
+        with open(os.path.join(dest, IPXE_SCRIPT), "w") as f:
+            f.write(self.ipxe_script("ipxe-script"))
         return dest
 
 
@@ -377,9 +398,9 @@ class Dnsmasq:
     """The classic setup: dnsmasq for DHCP + TFTP, busybox httpd for HTTP,
     the ISO's files extracted (as a loop mount would show them)."""
     name = "dnsmasq"
-    loader_names = ("pxelinux.0", "grubx64.efi")
+    loader_names = ("pxelinux.0", "grubx64.efi", IPXE_SCRIPT)
 
-    def __init__(self, net, assets, profile_mac=None):
+    def __init__(self, net, assets, profile_mac=None, ipxe=False):
         need(["dnsmasq", "/bin/busybox"])
         w = net.path("dnsmasq")
         os.makedirs(w, exist_ok=True)
@@ -395,10 +416,14 @@ class Dnsmasq:
             "--dhcp-range=172.25.254.60,172.25.254.70,255.255.255.0,10m",
             "--dhcp-match=set:efi64,option:client-arch,7",
             "--dhcp-match=set:efi64,option:client-arch,9",
-            f"--dhcp-boot=tag:efi64,grubx64.efi,,{SERVER_ADDR}",
-            f"--dhcp-boot=tag:!efi64,pxelinux.0,,{SERVER_ADDR}",
+            f"--dhcp-boot=tag:efi64,tag:!ipxe,grubx64.efi,,{SERVER_ADDR}",
+            f"--dhcp-boot=tag:!efi64,tag:!ipxe,pxelinux.0,,{SERVER_ADDR}",
             "--enable-tftp", f"--tftp-root={tftp}",
-        ], "dnsmasq.log")
+        ] + ([
+            # iPXE says so in its user class (option 77): hand it a script.
+            "--dhcp-userclass=set:ipxe,iPXE",
+            f"--dhcp-boot=tag:ipxe,http://{SERVER_ADDR}/{IPXE_SCRIPT}",
+        ] if ipxe else []), "dnsmasq.log")
         self.httpd = net.start(["/bin/busybox", "httpd", "-f", "-vv", "-p",
                                 f"{SERVER_ADDR}:80", "-h", http], "httpd.log")
         self.log.wait_log("TFTP root is", timeout=10, stage="starting dnsmasq")
@@ -412,20 +437,29 @@ class Pxed:
     """pxed alone: DHCP, TFTP (the boot loaders' root), HTTP (the kickstart)
     and the tree served from the ISO image itself at /e2e/ for both."""
     name = "pxed"
-    loader_names = ("pxelinux.0", "grubx64.efi")
+    loader_names = ("pxelinux.0", "grubx64.efi", IPXE_SCRIPT)
 
-    def __init__(self, net, assets, profile_mac=None, profile=None):
+    def __init__(self, net, assets, profile_mac=None, ipxe=False,
+                 profiles=None):
+        """profiles=None: static boot files (pxelinux.cfg, grub.cfg) in the
+        TFTP root, boot files named in [subnet]. profiles="tftp"|"ipxe":
+        pxed's own [profile]/[menu]/[host] generate the menus, it finds
+        the boot loaders itself, and the host boots via that."""
         need([PXED_BIN])
         w = net.path("pxed")
         os.makedirs(os.path.join(w, "state"), exist_ok=True)
-        tftp = assets.boot_root(os.path.join(w, "tftp"), profile_mac)
         http = assets.http_root(os.path.join(w, "http"))
         conf = os.path.join(w, "pxed.conf")
-        extra = ""
-        if profile == "ipxe":
-            extra = pxed_ipxe_profile(assets, profile_mac)
+        if profiles:
+            tftp = os.path.join(w, "tftp")
+            os.makedirs(tftp, exist_ok=True)
+            text = pxed_profiles_config(w, tftp, http, assets, profile_mac,
+                                        profiles)
+        else:
+            tftp = assets.boot_root(os.path.join(w, "tftp"), profile_mac)
+            text = pxed_config(w, tftp, http, assets.iso, ipxe)
         with open(conf, "w") as f:
-            f.write(pxed_config(w, tftp, http, assets.iso) + extra)
+            f.write(text)
         r = subprocess.run([PXED_BIN, "check", "-c", conf],
                            capture_output=True, text=True, timeout=30)
         if r.returncode != 0:
@@ -456,7 +490,9 @@ class Pxed:
         return [self.log]
 
 
-def pxed_config(work, tftp, http, iso):
+def pxed_config(work, tftp, http, iso, ipxe=False):
+    ipxe_line = (f"filename-ipxe = http://{SERVER_ADDR}/{IPXE_SCRIPT}\n"
+                 if ipxe else "")
     return f"""[server]
 interface = br0
 address = {SERVER_ADDR}
@@ -468,7 +504,7 @@ lease-time = 600
 next-server = {SERVER_ADDR}
 filename = pxelinux.0
 filename-uefi = grubx64.efi
-
+{ipxe_line}
 [tftp]
 root = {tftp}
 
@@ -481,30 +517,53 @@ iso = {iso}
 """
 
 
-def pxed_ipxe_profile(assets, mac):
-    """The host boots its profile through iPXE: kernel and initrd over HTTP.
-    The profile keys follow the design (boot/profile.c); adjust them here
-    if pxed names them differently when profiles land."""
-    return f"""
-[profile e2e]
+def pxed_profiles_config(work, tftp, http, assets, host_mac, via):
+    """pxed's own boot profiles: a menu whose default is the tree, and the
+    host `host_mac` with a profile of its own, booted via `via` (tftp or
+    ipxe). The tag on each command line says which entry booted. The
+    subnet names no boot file: pxed picks the loaders it found."""
+    base = pxed_config(work, tftp, http, assets.iso)
+    base = re.sub(r"(?m)^(next-server|filename|filename-uefi) = .*\n", "", base)
+    append = ("console=ttyS0 panic=1 no_timer_check pxed_e2e={tag} "
+              "inst.ks=${{kickstart_url}} inst.repo=${{tree_url}}")
+    host = f"""
+[profile e2e-host]
+label = The e2e tree, this host's own
 tree = {TREE}
-boot-via = ipxe
-kernel-args = {assets.cmdline("host-profile")}
+kernel = images/pxeboot/vmlinuz
+initrd = images/pxeboot/initrd.img
+kickstart = {assets.ks}
+append = {append.format(tag="host-profile")}
+boot-via = {via}
 
 [host vm]
-mac = {mac}
-profile = e2e
-"""
+mac = {host_mac}
+profile = e2e-host
+""" if host_mac else ""
+    return base + f"""
+[menu]
+title = pxed e2e boot menu
+default = e2e
+timeout = 1
+
+[profile e2e]
+label = Install the e2e tree
+tree = {TREE}
+kernel = images/pxeboot/vmlinuz
+initrd = images/pxeboot/initrd.img
+kickstart = {assets.ks}
+append = {append.format(tag="menu-default")}
+""" + host
 
 
-def pxed_supports(work, what, extra):
-    """(True, "") if `pxed check` accepts the base e2e config plus `extra`,
-    else (False, a skip reason quoting pxed's own words)."""
+def pxed_supports(work, what, assets, via="tftp"):
+    """(True, "") if `pxed check` accepts the profiles config the e2e boot
+    would use, else (False, a skip reason quoting pxed's own words)."""
     need([PXED_BIN])
     os.makedirs(work, exist_ok=True)
     conf = os.path.join(work, "probe.conf")
     with open(conf, "w") as f:
-        f.write(pxed_config(work, work, work, "/dev/null") + "\n" + extra)
+        f.write(pxed_profiles_config(work, work, work, assets, VM_MAC, via))
     r = subprocess.run([PXED_BIN, "check", "-c", conf],
                        capture_output=True, text=True, timeout=30)
     if r.returncode == 0:
@@ -568,7 +627,8 @@ class Boot:
             f = kv.get("file") or kv.get("path") or ""
             base = f.rsplit("/", 1)[-1]
             proto = line.split()[0]
-            if base in self.server.loader_names:
+            if (base in self.server.loader_names or base.endswith(".ipxe")
+                    or base in ("undionly.kpxe", "ipxe.efi")):
                 self._mark("loader", t, f"{proto} {f}")
             elif base == "vmlinuz":
                 self._mark("kernel-fetch", t, f"{proto} {f}")

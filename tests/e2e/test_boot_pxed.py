@@ -33,14 +33,53 @@ def test_uefi_grub(boot, assets):
     check_boot(b, assets, "menu-default")
 
 
-def test_ipxe_kernel_and_initrd_over_http(boot, assets, tmp_path):
-    """boot-via = ipxe: the firmware's iPXE gets an iPXE script and fetches
-    the kernel and the initrd over HTTP, straight from the ISO."""
-    ok, why = pxed_supports(str(tmp_path), "profiles with boot-via = ipxe",
-                            "[profile e2e]\ntree = e2e\nboot-via = ipxe\n")
+def test_ipxe_script_kernel_initrd_over_http(boot, assets):
+    """The firmware's own iPXE (QEMU's PXE ROM, user class "iPXE") is
+    handed an iPXE script over HTTP; kernel and initrd follow over HTTP."""
+    b = boot("pxed", "bios", mac=VM_MAC, ipxe=True)
+    check_boot(b, assets, "ipxe-script")
+    assert b.detail["loader"] == "HTTP /boot.ipxe", b.report()
+    assert b.detail["kernel-fetch"].startswith("HTTP "), b.report()
+    assert b.detail["initrd-fetch"].startswith("HTTP "), b.report()
+
+
+# --- pxed's own profiles: generated pxelinux.cfg, grub.cfg, iPXE scripts --
+
+def need_profiles(tmp_path, assets, via="tftp"):
+    ok, why = pxed_supports(str(tmp_path / "probe"),
+                            f"boot profiles (boot-via = {via})", assets, via)
     if not ok:
         pytest.skip(why)
-    b = boot("pxed", "bios", mac=VM_MAC, profile="ipxe")
+
+
+def test_profile_bios_host_boots_straight(boot, assets, tmp_path):
+    """A host with a profile: pxed's generated pxelinux.cfg/01-MAC boots
+    its profile without a menu."""
+    need_profiles(tmp_path, assets)
+    b = boot("pxed", "bios", mac=VM_MAC, profiles="tftp")
+    assert_firmware_dhcp(b, arch=0, file="pxelinux.0")
+    check_boot(b, assets, "host-profile")
+
+
+def test_profile_bios_unknown_host_gets_menu_default(boot, assets, tmp_path):
+    need_profiles(tmp_path, assets)
+    b = boot("pxed", "bios", mac=OTHER_MAC, profiles="tftp")
+    assert_firmware_dhcp(b, arch=0, file="pxelinux.0")
+    check_boot(b, assets, "menu-default")
+
+
+def test_profile_uefi_grub_host_boots_straight(boot, assets, tmp_path):
+    need_profiles(tmp_path, assets)
+    b = boot("pxed", "uefi", mac=VM_MAC, profiles="tftp")
+    assert_firmware_dhcp(b, arch=7, file="grubx64.efi")
+    check_boot(b, assets, "host-profile")
+
+
+def test_profile_boot_via_ipxe(boot, assets, tmp_path):
+    """boot-via = ipxe: the host's iPXE fetches kernel and initrd over
+    HTTP, straight out of the ISO image."""
+    need_profiles(tmp_path, assets, via="ipxe")
+    b = boot("pxed", "bios", mac=VM_MAC, profiles="ipxe")
     check_boot(b, assets, "host-profile")
     assert b.detail["kernel-fetch"].startswith("HTTP "), b.report()
     assert b.detail["initrd-fetch"].startswith("HTTP "), b.report()

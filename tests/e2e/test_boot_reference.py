@@ -30,3 +30,13 @@ def test_uefi_grub(boot, assets):
     b = boot("dnsmasq", "uefi", mac=VM_MAC)
     assert_firmware_dhcp(b, arch=7, file="grubx64.efi")
     check_boot(b, assets, "menu-default")
+
+
+def test_ipxe_script_kernel_initrd_over_http(boot, assets):
+    """The firmware's own iPXE (QEMU's PXE ROM, user class "iPXE") is
+    handed an iPXE script over HTTP; kernel and initrd follow over HTTP."""
+    b = boot("dnsmasq", "bios", mac=VM_MAC, ipxe=True)
+    check_boot(b, assets, "ipxe-script")
+    assert b.detail["loader"] == "HTTP /boot.ipxe", b.report()
+    assert b.detail["kernel-fetch"].startswith("HTTP "), b.report()
+    assert b.detail["initrd-fetch"].startswith("HTTP "), b.report()
