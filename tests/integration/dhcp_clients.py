@@ -411,11 +411,8 @@ class RawClient:
     def _decode(frame):
         if len(frame) < 14 + 20 + 8 + 240:
             return None
+        # IPv4 carrying UDP; whether it is BOOTP, Reply decides
         if frame[12:14] != b"\x08\x00" or frame[23] != 17:
-            return None
-        ihl = (frame[14] & 15) * 4
-        dport = struct.unpack("!H", frame[14 + ihl + 2:14 + ihl + 4])[0]
-        if dport not in (67, 68, 4011) and dport < 1024:
             return None
         try:
             return Reply(frame)

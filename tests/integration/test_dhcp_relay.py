@@ -154,3 +154,25 @@ def test_relayed_nak_goes_to_relay_with_broadcast_bit(make_dtopo):
     assert nak.sport == 67, nak
     assert nak.giaddr == RELAY_CLIENT_SIDE, nak
     assert nak.flags & 0x8000, nak
+
+
+def test_only_configured_interfaces_are_served(make_dtopo):
+    """pxed serves s0 only: a client on s1 (another link of the same
+    server, even with a subnet configured for it) gets nothing."""
+    from dhcp_clients import RawClient
+    t = make_dtopo("two")
+    start_dhcp(t, f"""[server]
+interface = s0
+state-dir = {t.tmp}/state
+
+[subnet 172.25.254.0/24]
+range = 172.25.254.60 - 172.25.254.70
+
+[subnet 172.25.253.0/24]
+range = 172.25.253.60 - 172.25.253.70
+""")
+    with RawClient(t.clients[1]) as rc:
+        xid = rc.send(DISCOVER)
+        rc.expect_none(xid, timeout=1.5, stage="DISCOVER on s1, not served")
+    with RawClient(t.clients[0]) as rc:
+        assert rc.discover().yiaddr.startswith("172.25.254.")
