@@ -87,3 +87,25 @@ ip = 172.25.254.25
 """, "reloaded", "SIGHUP adding a host")
         after = rc.lease(mac="52:54:00:00:00:05")
         assert after.yiaddr == "172.25.254.25", after
+
+
+def test_host_added_for_a_leased_address_takes_it_holder_is_nakked(dtopo):
+    """A static host added (SIGHUP) for an address a dynamic client holds:
+    the host gets its IP, and the holder can no longer keep it - never two
+    clients on one address."""
+    from dhcp_clients import NAK
+    conf = base_config(dtopo.tmp)
+    p = start_dhcp(dtopo, conf)
+    with RawClient(dtopo.clients[0]) as rc:
+        a = rc.lease(mac="52:54:00:00:00:0a").yiaddr
+        reload(p, conf + f"""
+[host pinned]
+mac = 52:54:00:00:00:0b
+ip = {a}
+""", "reloaded", "SIGHUP adding a host for a leased address")
+        assert rc.lease(mac="52:54:00:00:00:0b").yiaddr == a
+        xid = rc.send(REQUEST, mac="52:54:00:00:00:0a",
+                      options=[(OPT_REQUESTED_IP, ip4(a))])
+        rc.expect(xid, NAK, stage="former holder's INIT-REBOOT")
+        moved = rc.lease(mac="52:54:00:00:00:0a")
+        assert moved.yiaddr != a, moved
