@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * main.c - the command line: serve, check, version, help.
+ * main.c - the command line: serve, check, import, version, help.
  */
+#include "boot/import.h"
 #include "config.h"
 #include "log.h"
 #include "serve.h"
@@ -78,6 +79,7 @@ static void print_diags(const struct config_diags *d)
 
 static int cmd_check(int argc, char **argv);
 static int cmd_serve(int argc, char **argv);
+static int cmd_import(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "serve", "run the DHCP, TFTP and HTTP servers",
@@ -92,6 +94,18 @@ static const struct command commands[] = {
 	  "Usage: pxed check [-c FILE]\n"
 	  "Print every problem as FILE:LINE: message; exit 1 if any.\n",
 	  cmd_check },
+	{ "import", "describe an install ISO as a [tree] and a [profile]",
+	  "Usage: pxed import FILE.iso [--name NAME] [-c FILE] "
+	  "[--kickstart FILE]\n"
+	  "Recognise the distribution from the image (.treeinfo, .discinfo,\n"
+	  ".disk/info), print what was found and the [tree] and [profile]\n"
+	  "sections with the append line of that installer.\n"
+	  "  --name NAME        tree and profile name (default from the image)\n"
+	  "  -c, --config FILE  append the sections to FILE instead of "
+	  "printing\n"
+	  "  --kickstart FILE   a kickstart (or preseed) template for the "
+	  "profile\n",
+	  cmd_import },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -145,6 +159,43 @@ static int cmd_serve(int argc, char **argv)
 	}
 	log_set_level(o.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
 	return serve_run(o.config_path) < 0 ? 1 : 0;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "kickstart", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL, *config_path = NULL, *kickstart = NULL;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			name = optarg;
+			break;
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'k':
+			kickstart = optarg;
+			break;
+		case 'h':
+			fputs(command_find("import")->usage, stdout);
+			return 0;
+		default:
+			return usage_error("import", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("import", "expected one ISO image");
+	return import_run(argv[optind], name, config_path, kickstart) < 0 ? 1
+									: 0;
 }
 
 static void print_help(FILE *out)
