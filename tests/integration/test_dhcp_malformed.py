@@ -9,7 +9,7 @@ import struct
 
 import pytest
 
-from dhcp_clients import (DISCOVER, OPT_OVERLOAD, OPT_PRL, RawClient,
+from dhcp_clients import (DISCOVER, OFFER, OPT_OVERLOAD, OPT_PRL, RawClient,
                           bootp)
 from dhcp_fixtures import dtopo, start_dhcp  # noqa: F401
 from netns import base_config
@@ -137,3 +137,16 @@ def test_random_mutations_never_crash(dtopo):
         assert p.popen.poll() is None, f"pxed exited\n{p.log()[-3000:]}"
         still_serves(rc, "good DISCOVER after 300 damaged ones")
     assert p.popen.poll() is None
+
+
+def test_large_but_valid_discover_is_answered(dtopo):
+    """Bigger than 576 but within the link MTU (a client with long
+    options, padded to 1400 bytes): a valid message, answered."""
+    start_dhcp(dtopo, base_config(dtopo.tmp))
+    with RawClient(dtopo.clients[0]) as rc:
+        xid = rc.send(DISCOVER, options=[
+            (OPT_PRL, bytes([1, 3, 6, 15])), (57, struct.pack("!H", 1500)),
+            (60, b"PXEClient:Arch:00007:UNDI:003016"),
+            (77, b"x" * 200), (124, b"\0" * 250)], pad_to=1400)
+        offer = rc.expect(xid, OFFER, stage="1400-byte DISCOVER")
+        assert offer.yiaddr.startswith("172.25.254."), offer
