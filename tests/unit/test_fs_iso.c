@@ -277,6 +277,76 @@ static void test_damaged(void **state)
 	expect_open_error("rr.iso", -EBADMSG, "damaged directory tree");
 }
 
+static uint32_t le32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_both_endian(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++) {
+		p[i] = (uint8_t)(v >> (8 * i));
+		p[7 - i] = (uint8_t)(v >> (8 * i));
+	}
+}
+
+/* The record called `name` in a directory's first block, or NULL. */
+static uint8_t *find_record(uint8_t *dir, const char *name)
+{
+	for (size_t i = 0; i < 2048 && dir[i]; i += dir[i])
+		if (dir[i + 32] == strlen(name) &&
+		    !memcmp(dir + i + 33, name, strlen(name)))
+			return dir + i;
+	return NULL;
+}
+
+/*
+ * Point the record of directory `name` in the root at the block of
+ * directory `target` (NULL: the root itself). A record has its block
+ * number both-endian at byte 2, its name at byte 33 (length at 32); the
+ * root's record is at byte 156 of the primary volume descriptor, in
+ * sector 16.
+ */
+static void redirect_dir(const char *rel, const char *name,
+			 const char *target)
+{
+	uint8_t pvd[2048], dir[2048], *rec, *to;
+	uint32_t root;
+	int fd = open(at(rel), O_RDWR);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, pvd, sizeof(pvd), 16 * 2048), 2048);
+	root = le32(pvd + 156 + 2);
+	assert_int_equal(pread(fd, dir, sizeof(dir), (off_t)root * 2048),
+			 2048);
+	rec = find_record(dir, name);
+	to = target ? find_record(dir, target) : NULL;
+	assert_non_null(rec);
+	put_both_endian(rec + 2, to ? le32(to + 2) : root);
+	assert_int_equal(pwrite(fd, dir, sizeof(dir), (off_t)root * 2048),
+			 2048);
+	close(fd);
+}
+
+/*
+ * A directory that is its own ancestor would make the tree endless; two
+ * records of one directory (no tool writes them) would multiply it with
+ * every level. Both are refused.
+ */
+static void test_directory_loop(void **state)
+{
+	static const char reason[] =
+		"directories nested too deep, in a loop or shared";
+
+	run("xorriso -as mkisofs -R -o %s/loop.iso %s/src >/dev/null 2>&1",
+	    top, top);
+	run("cp %s/loop.iso %s/alias.iso", top, top);
+	redirect_dir("loop.iso", "SUB", NULL);
+	expect_open_error("loop.iso", -ELOOP, reason);
+	redirect_dir("alias.iso", "A", "SUB");
+	expect_open_error("alias.iso", -ELOOP, reason);
+}
+
 /* Through the namespace: the fd is the image, the offset the extent. */
 static void test_namespace(void **state)
 {
@@ -407,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_plain_names),
 		cmocka_unit_test(test_joliet),
 		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_directory_loop),
 		cmocka_unit_test(test_namespace),
 		cmocka_unit_test(test_debian_netboot),
 		cmocka_unit_test(test_big_file),
