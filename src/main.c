@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * main.c - the command line: serve, check, import, version, help.
+ * main.c - the command line: serve, check, import, kickstart, version,
+ * help.
  */
 #include "boot/import.h"
+#include "boot/kickstart.h"
 #include "config.h"
 #include "log.h"
 #include "serve.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +83,7 @@ static void print_diags(const struct config_diags *d)
 static int cmd_check(int argc, char **argv);
 static int cmd_serve(int argc, char **argv);
 static int cmd_import(int argc, char **argv);
+static int cmd_kickstart(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "serve", "run the DHCP, TFTP and HTTP servers",
@@ -106,6 +110,20 @@ static const struct command commands[] = {
 	  "  --kickstart FILE   a kickstart (or preseed) template for the "
 	  "profile\n",
 	  cmd_import },
+	{ "kickstart", "write a minimal automated install (kickstart, preseed)",
+	  "Usage: pxed kickstart [OPTIONS]\n"
+	  "Write a kickstart (or a Debian preseed) for the tree a profile\n"
+	  "serves it with: url --url=${tree_url}, network by DHCP, the whole\n"
+	  "disk, boot loader, reboot. Use it as a profile's `kickstart`.\n"
+	  "  --root-password-hash H  a crypt(3) hash ($6$...)\n"
+	  "  --root-password-file F  hash the first line of F (SHA-512)\n"
+	  "                          (neither: root is locked)\n"
+	  "  --timezone Z, --lang L, --keyboard K   (UTC, en_US.UTF-8, us)\n"
+	  "  --packages LIST         comma-separated, beside @core\n"
+	  "  --disk auto|DEV         install on every disk or on DEV (sda)\n"
+	  "  --format kickstart|preseed\n"
+	  "  --out FILE              write to FILE instead of stdout\n",
+	  cmd_kickstart },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -196,6 +214,83 @@ static int cmd_import(int argc, char **argv)
 		return usage_error("import", "expected one ISO image");
 	return import_run(argv[optind], name, config_path, kickstart) < 0 ? 1
 									: 0;
+}
+
+static int kickstart_format(const char *s, struct kickstart_opts *o)
+{
+	if (!strcmp(s, "kickstart"))
+		o->format = KICKSTART_ANACONDA;
+	else if (!strcmp(s, "preseed"))
+		o->format = KICKSTART_PRESEED;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int cmd_kickstart(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root-password-hash", required_argument, NULL, 'H' },
+		{ "root-password-file", required_argument, NULL, 'P' },
+		{ "timezone", required_argument, NULL, 't' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "keyboard", required_argument, NULL, 'k' },
+		{ "packages", required_argument, NULL, 'p' },
+		{ "disk", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kickstart_opts o = { 0 };
+	const char *password_file = NULL, *out = NULL;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			o.root_hash = optarg;
+			break;
+		case 'P':
+			password_file = optarg;
+			break;
+		case 't':
+			o.timezone = optarg;
+			break;
+		case 'l':
+			o.lang = optarg;
+			break;
+		case 'k':
+			o.keyboard = optarg;
+			break;
+		case 'p':
+			o.packages = optarg;
+			break;
+		case 'd':
+			o.disk = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'f':
+			if (kickstart_format(optarg, &o) < 0)
+				return usage_error("kickstart", "--format is "
+						   "kickstart or preseed");
+			break;
+		case 'h':
+			fputs(command_find("kickstart")->usage, stdout);
+			return 0;
+		default:
+			return usage_error("kickstart", "bad option");
+		}
+	}
+	if (optind < argc)
+		return usage_error("kickstart", "unexpected argument");
+	if (o.root_hash && password_file)
+		return usage_error("kickstart", "--root-password-hash or "
+				   "--root-password-file, not both");
+	return kickstart_run(&o, password_file, out) < 0 ? 1 : 0;
 }
 
 static void print_help(FILE *out)

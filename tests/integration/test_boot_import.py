@@ -182,3 +182,36 @@ def test_import_not_an_iso(tmp_path):
     assert r.returncode == 1 and str(bad) in r.stderr, r.stderr
     r = pxed("import", str(tmp_path / "missing.iso"))
     assert r.returncode == 1 and "No such file" in r.stderr
+
+
+@pytest.mark.parametrize("layout,fmt", [("rocky9", "kickstart"),
+                                        ("debian", "preseed")])
+def test_kickstart_command_with_import(tmp_path, layout, fmt):
+    """pxed kickstart writes a template that pxed check accepts for the
+    profile pxed import made; the password is hashed, never copied."""
+    tmp = str(tmp_path)
+    iso = make_iso(tmp, layout)
+    pw = tmp_path / "pw"
+    pw.write_text("correct horse\n")
+    ks = os.path.join(tmp, "auto.cfg")
+    r = pxed("kickstart", "--format", fmt, "--root-password-file", str(pw),
+             "--disk", "sda", "--packages", "openssh-server", "--out", ks)
+    assert r.returncode == 0, r.stderr
+    text = open(ks).read()
+    assert "correct horse" not in text
+    assert "$6$" in text and "openssh-server" in text
+    conf = base_config(tmp)
+    r = pxed("import", iso, "--kickstart", ks, "-c", conf)
+    assert r.returncode == 0, r.stderr
+    r = pxed("check", "-c", conf)
+    assert r.returncode == 0, r.stderr
+
+
+def test_kickstart_refuses_bad_values(tmp_path):
+    r = pxed("kickstart", "--timezone", "UTC\n%post")
+    assert r.returncode == 1 and "time zone" in r.stderr
+    r = pxed("kickstart", "--root-password-hash", "$6$x$y",
+             "--root-password-file", "/dev/null")
+    assert r.returncode == 2
+    r = pxed("kickstart", "--root-password-file", str(tmp_path / "none"))
+    assert r.returncode == 1 and "No such file" in r.stderr
