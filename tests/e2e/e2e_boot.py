@@ -460,6 +460,7 @@ class Pxed:
             text = pxed_config(w, tftp, http, assets.iso, ipxe)
         with open(conf, "w") as f:
             f.write(text)
+        self.conf = conf
         r = subprocess.run([PXED_BIN, "check", "-c", conf],
                            capture_output=True, text=True, timeout=30)
         if r.returncode != 0:
@@ -819,6 +820,9 @@ def check_boot(boot, assets, expect_tag):
     assert boot.sums.get("treeinfo") == assets.treeinfo_sha, (
         f".treeinfo sha256 {boot.sums.get('treeinfo')} != the ISO's "
         f"{assets.treeinfo_sha}")
+    assert f"server={SERVER_ADDR}" in boot.detail.get("dhcp", "").split(), (
+        f"Linux's lease names no server identifier {SERVER_ADDR}: "
+        f"{boot.detail.get('dhcp')!r}")
     assert f"pxed_e2e={expect_tag}" in getattr(boot, "cmdline", ""), (
         f"booted the wrong entry: cmdline {getattr(boot, 'cmdline', '')!r}, "
         f"expected pxed_e2e={expect_tag}")
@@ -857,6 +861,9 @@ def main(argv=None):
     ap.add_argument("--firmware", choices=["bios", "uefi"], default="bios")
     ap.add_argument("--unknown-host", action="store_true",
                     help="boot a MAC without a profile (gets the menu)")
+    ap.add_argument("--profiles", choices=["tftp", "ipxe"],
+                    help="pxed: its own [profile]s and [menu] generate the "
+                    "boot menus; the host boots via tftp or ipxe")
     ap.add_argument("--work", help="keep files here (default: a temp dir)")
     a = ap.parse_args(argv)
     work = a.work or tempfile.mkdtemp(prefix="pxed-e2e-")
@@ -865,10 +872,12 @@ def main(argv=None):
         mac = OTHER_MAC if a.unknown_host else VM_MAC
         print(f"booting a {a.firmware.upper()} VM ({mac}, {accel()}) "
               f"through {a.server}", flush=True)
+        kw = {"profiles": a.profiles} if a.profiles else {}
         b = boot_once(os.path.join(work, "run"), assets, a.server, a.firmware,
-                      mac=mac, on_event=live_printer("  "))
+                      mac=mac, on_event=live_printer("  "), **kw)
         check_boot(b, assets, "menu-default" if a.unknown_host or
-                   a.firmware == "uefi" else "host-profile")
+                   (a.firmware == "uefi" and not a.profiles)
+                   else "host-profile")
         print("stages:\n" + format_durations(b))
         print("the guest's kickstart and .treeinfo checksums match the served files")
         return 0

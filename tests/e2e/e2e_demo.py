@@ -62,17 +62,32 @@ def milestone_printer():
     return on_event
 
 
-def boot(work, assets, server, firmware):
+def show_config(net, srv):
+    conf = getattr(srv, "conf", None)
+    if not conf:
+        return
+    print(f"{DIM}pxed's configuration ({conf}):{OFF}")
+    with open(conf) as f:
+        for ln in f.read().strip().splitlines():
+            print(f"{DIM}    {ln}{OFF}")
+    print(f"{DIM}pxed is serving; starting the VM{OFF}", flush=True)
+
+
+def boot(work, assets, server, firmware, profiles=None):
     print(f"\n{BOLD}== {firmware.upper()} VM {VM_MAC} network-boots through "
           f"{server} ({accel()}) =={OFF}", flush=True)
+    kw = {"profiles": profiles} if server == "pxed" and profiles else {}
     b = e2e_boot.boot_once(os.path.join(work, f"{server}-{firmware}"), assets,
                            server, firmware, mac=VM_MAC,
-                           on_event=milestone_printer(), on_line=show_line)
-    check_boot(b, assets, "host-profile" if firmware == "bios"
-               else "menu-default")
+                           on_event=milestone_printer(), on_line=show_line,
+                           on_ready=show_config, **kw)
+    # The checksums must match; which entry booted is shown, not judged
+    # (the tests judge it).
+    tag = re.search(r"pxed_e2e=(\S+)", getattr(b, "cmdline", ""))
+    check_boot(b, assets, tag.group(1) if tag else "?")
     print(f"{GREEN}{BOLD}✔ {firmware.upper()} boot through {server}: the VM "
-          f"fetched the kickstart and .treeinfo, checksums match what "
-          f"{server} serves{OFF}")
+          f"booted the entry '{tag.group(1) if tag else '?'}', fetched the "
+          f"kickstart and .treeinfo, checksums match what {server} serves{OFF}")
     print("stage times:\n" + format_durations(b), flush=True)
     return b
 
@@ -100,9 +115,17 @@ def main(argv=None):
         print("preparing the kernel, initramfs, ISO image and boot loaders ...",
               flush=True)
         assets = e2e_boot.Assets(os.path.join(work, "assets"))
+        profiles = None
+        if server == "pxed":
+            ok, why = e2e_boot.pxed_supports(os.path.join(work, "probe"),
+                                             "boot profiles", assets)
+            profiles = "tftp" if ok else None
+            print("pxed generates the boot menus from its [profile]s" if ok
+                  else "pxed serves static boot menus from its TFTP root "
+                  f"({why})", flush=True)
         for fw in fws:
             try:
-                boot(work, assets, server, fw)
+                boot(work, assets, server, fw, profiles)
             except FeatureMissing as e:
                 if server != "pxed":
                     raise

@@ -58,11 +58,16 @@ def on_dhcp(p):
         words.append("siaddr=" + socket.inet_ntoa(p[20:24]))
         words.append("file=" + (cstr(p[108:236]) or
                                 cstr(opts.get(67, b"")) or "-"))
+        if len(opts.get(54, b"")) == 4:
+            words.append("sid=" + socket.inet_ntoa(opts[54]))
+        words.append("opts=" + ",".join(str(c) for c in sorted(opts)))
     else:
         if 93 in opts and len(opts[93]) >= 2:
             words.append("arch=%d" % struct.unpack("!H", opts[93][:2]))
         if 60 in opts:
             words.append("vc=" + cstr(opts[60]).replace(" ", "_"))
+        if 55 in opts:
+            words.append("prl=" + ",".join(str(c) for c in opts[55]))
     return " ".join(words)
 
 
