@@ -5,6 +5,7 @@
  */
 #include "boot/import.h"
 #include "boot/kickstart.h"
+#include "boot/oneshot.h"
 #include "config.h"
 #include "log.h"
 #include "serve.h"
@@ -88,9 +89,17 @@ static int cmd_kickstart(int argc, char **argv);
 static const struct command commands[] = {
 	{ "serve", "run the DHCP, TFTP and HTTP servers",
 	  "Usage: pxed serve [-c FILE] [-v]\n"
+	  "       pxed serve --iso FILE.iso --interface IF [--proxy]\n"
+	  "                  [--interactive] [--root-password-file F]\n"
+	  "                  [--state-dir DIR] [--print-config] [-v]\n"
 	  "Run in the foreground, logging to stderr.\n"
 	  "  -c, --config FILE  configuration (default /etc/pxed/pxed.conf)\n"
 	  "  -v, --verbose      more detail; twice for per-packet debugging\n"
+	  "With --iso, no config file: the interface's address and subnet,\n"
+	  "the image imported, a kickstart (or preseed) written for it, and\n"
+	  "DHCP (--proxy: proxyDHCP beside the network's own server), TFTP\n"
+	  "and HTTP served. --interactive boots the installer's own menu;\n"
+	  "--print-config prints the equivalent config file and exits.\n"
 	  "Signals: SIGTERM/SIGINT stop cleanly; SIGHUP reloads the config\n"
 	  "(a bad new config is reported and the old one stays in force).\n",
 	  cmd_serve },
@@ -163,20 +172,124 @@ static int cmd_check(int argc, char **argv)
 	return 0;
 }
 
+/* Copy the config oneshot wrote to stdout. */
+static int print_file(const char *path)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return 1;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	return 0;
+}
+
+enum {
+	OPT_ISO = 256, OPT_INTERFACE, OPT_PROXY, OPT_INTERACTIVE,
+	OPT_PASSWORD_FILE, OPT_STATE_DIR, OPT_PRINT_CONFIG,
+};
+
+static int parse_serve(int argc, char **argv, struct common_opts *c,
+		       struct oneshot_opts *o, bool *print_config)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "iso", required_argument, NULL, OPT_ISO },
+		{ "interface", required_argument, NULL, OPT_INTERFACE },
+		{ "proxy", no_argument, NULL, OPT_PROXY },
+		{ "interactive", no_argument, NULL, OPT_INTERACTIVE },
+		{ "root-password-file", required_argument, NULL,
+		  OPT_PASSWORD_FILE },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			c->config_path = optarg;
+			break;
+		case 'v':
+			c->verbose++;
+			break;
+		case 'h':
+			c->help = true;
+			return 0;
+		case OPT_ISO:
+			o->iso = optarg;
+			break;
+		case OPT_INTERFACE:
+			o->interface = optarg;
+			break;
+		case OPT_PROXY:
+			o->proxy = true;
+			break;
+		case OPT_INTERACTIVE:
+			o->interactive = true;
+			break;
+		case OPT_PASSWORD_FILE:
+			o->password_file = optarg;
+			break;
+		case OPT_STATE_DIR:
+			o->state_dir = optarg;
+			break;
+		case OPT_PRINT_CONFIG:
+			*print_config = true;
+			break;
+		default:
+			return usage_error("serve", "bad option");
+		}
+	}
+	if (optind < argc)
+		return usage_error("serve", "unexpected argument");
+	if (!o->iso != !o->interface)
+		return usage_error("serve", "--iso and --interface go together");
+	if (o->iso && c->config_path)
+		return usage_error("serve", "--iso replaces -c");
+	if (!o->iso && (o->proxy || o->interactive || o->password_file ||
+			o->state_dir || *print_config))
+		return usage_error("serve", "these options need --iso");
+	if (!c->config_path)
+		c->config_path = "/etc/pxed/pxed.conf";
+	return 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
-	struct common_opts o = { 0 };
+	struct common_opts c = { 0 };
+	struct oneshot_opts o = { 0 };
+	bool print_config = false;
+	char *oneshot_path = NULL;
 	int r;
 
-	r = parse_common("serve", argc, argv, &o);
+	r = parse_serve(argc, argv, &c, &o, &print_config);
 	if (r)
 		return r;
-	if (o.help) {
+	if (c.help) {
 		fputs(command_find("serve")->usage, stdout);
 		return 0;
 	}
-	log_set_level(o.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
-	return serve_run(o.config_path) < 0 ? 1 : 0;
+	if (o.iso) {
+		if (oneshot_prepare(&o, &oneshot_path) < 0)
+			return 1;
+		c.config_path = oneshot_path;
+	}
+	if (print_config) {
+		r = print_file(oneshot_path);
+	} else {
+		log_set_level(c.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+		r = serve_run(c.config_path) < 0 ? 1 : 0;
+	}
+	free(oneshot_path);
+	return r;
 }
 
 static int cmd_import(int argc, char **argv)
