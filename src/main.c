@@ -192,6 +192,23 @@ enum {
 	OPT_PASSWORD_FILE, OPT_STATE_DIR, OPT_PRINT_CONFIG,
 };
 
+
+/* Either -c, or --iso with its options. */
+static int serve_opts_check(struct common_opts *c,
+			    const struct oneshot_opts *o, bool print_config)
+{
+	if (!o->iso != !o->interface)
+		return usage_error("serve", "--iso and --interface go together");
+	if (o->iso && c->config_path)
+		return usage_error("serve", "--iso replaces -c");
+	if (!o->iso && (o->proxy || o->interactive || o->password_file ||
+			o->state_dir || print_config))
+		return usage_error("serve", "these options need --iso");
+	if (!c->config_path)
+		c->config_path = "/etc/pxed/pxed.conf";
+	return 0;
+}
+
 static int parse_serve(int argc, char **argv, struct common_opts *c,
 		       struct oneshot_opts *o, bool *print_config)
 {
@@ -250,16 +267,7 @@ static int parse_serve(int argc, char **argv, struct common_opts *c,
 	}
 	if (optind < argc)
 		return usage_error("serve", "unexpected argument");
-	if (!o->iso != !o->interface)
-		return usage_error("serve", "--iso and --interface go together");
-	if (o->iso && c->config_path)
-		return usage_error("serve", "--iso replaces -c");
-	if (!o->iso && (o->proxy || o->interactive || o->password_file ||
-			o->state_dir || *print_config))
-		return usage_error("serve", "these options need --iso");
-	if (!c->config_path)
-		c->config_path = "/etc/pxed/pxed.conf";
-	return 0;
+	return serve_opts_check(c, o, *print_config);
 }
 
 static int cmd_serve(int argc, char **argv)
@@ -340,6 +348,41 @@ static int kickstart_format(const char *s, struct kickstart_opts *o)
 	return 0;
 }
 
+/* One option of `pxed kickstart`; -EINVAL for a bad --format. */
+static int kickstart_opt(int c, struct kickstart_opts *o,
+			 const char **password_file, const char **out)
+{
+	switch (c) {
+	case 'H':
+		o->root_hash = optarg;
+		break;
+	case 'P':
+		*password_file = optarg;
+		break;
+	case 't':
+		o->timezone = optarg;
+		break;
+	case 'l':
+		o->lang = optarg;
+		break;
+	case 'k':
+		o->keyboard = optarg;
+		break;
+	case 'p':
+		o->packages = optarg;
+		break;
+	case 'd':
+		o->disk = optarg;
+		break;
+	case 'o':
+		*out = optarg;
+		break;
+	default:
+		return kickstart_format(optarg, o);
+	}
+	return 0;
+}
+
 static int cmd_kickstart(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -361,42 +404,15 @@ static int cmd_kickstart(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			o.root_hash = optarg;
-			break;
-		case 'P':
-			password_file = optarg;
-			break;
-		case 't':
-			o.timezone = optarg;
-			break;
-		case 'l':
-			o.lang = optarg;
-			break;
-		case 'k':
-			o.keyboard = optarg;
-			break;
-		case 'p':
-			o.packages = optarg;
-			break;
-		case 'd':
-			o.disk = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'f':
-			if (kickstart_format(optarg, &o) < 0)
-				return usage_error("kickstart", "--format is "
-						   "kickstart or preseed");
-			break;
-		case 'h':
+		if (c == 'h') {
 			fputs(command_find("kickstart")->usage, stdout);
 			return 0;
-		default:
-			return usage_error("kickstart", "bad option");
 		}
+		if (c == '?')
+			return usage_error("kickstart", "bad option");
+		if (kickstart_opt(c, &o, &password_file, &out) < 0)
+			return usage_error("kickstart", "--format is kickstart "
+					   "or preseed");
 	}
 	if (optind < argc)
 		return usage_error("kickstart", "unexpected argument");
