@@ -9,6 +9,13 @@
  * image before libiso9660 reads it, reads each directory once (no loops),
  * bounds depth and node count, and skips names that could not be asked
  * for (empty, ".", "..", containing '/').
+ *
+ * Cost: libiso9660 2.1 reads a directory only by path, scanning each
+ * parent for the next name, so indexing is quadratic in the number of
+ * subdirectories of one directory (measured: 30 directories of 300
+ * subdirectories each, 1.7 s; one of 3,000, 3.7 s). Reading directory
+ * records ourselves would make it linear; libiso9660 is kept for now as
+ * the well-kept parser of Rock Ridge and Joliet.
  */
 #include "fs/iso.h"
 #include "fs/path.h"
