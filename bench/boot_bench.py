@@ -29,6 +29,10 @@ def main(argv=None):
     ap.add_argument("--firmware", choices=["bios", "uefi"], default="bios")
     ap.add_argument("--rounds", type=int, default=1,
                     help="boots per server; the medians are compared")
+    ap.add_argument("--ra", action="store_true",
+                    help="answer the firmware's IPv6 router solicitations, "
+                    "so iPXE's ~13 s IPv6 wait does not hide the servers' "
+                    "own difference (tests/e2e/e2e_ra.py)")
     ap.add_argument("--keep", help="keep the work files in this dir")
     a = ap.parse_args(argv)
     work = a.keep or tempfile.mkdtemp(prefix="pxed-bench-boot-")
@@ -44,7 +48,7 @@ def main(argv=None):
                 try:
                     b = e2e_boot.boot_once(
                         os.path.join(work, f"{server}-{r}"), assets, server,
-                        a.firmware, mac=e2e_boot.VM_MAC)
+                        a.firmware, mac=e2e_boot.VM_MAC, ra=a.ra)
                 except e2e_boot.FeatureMissing as e:
                     print(f"  {label}: cannot boot: {e}", flush=True)
                     continue
@@ -63,7 +67,8 @@ def main(argv=None):
         v = [t[stage] for t in times[server] if t.get(stage) is not None]
         return statistics.median(v) if v else None
 
-    print(f"\nboot stages, {a.firmware.upper()}, {accel()}, median of "
+    print(f"\nboot stages, {a.firmware.upper()}, {accel()}"
+          f"{', IPv6 RAs answered' if a.ra else ''}, median of "
           f"{a.rounds} boot(s) each; ratio = classic / pxed (>1: pxed faster)")
     print(f"  {'stage':22s} {'pxed':>9s} {'dnsmasq+httpd':>14s} {'ratio':>7s}")
     # Stage names, in order, from the first boot that finished.

@@ -791,11 +791,16 @@ def format_durations(boot):
 
 def boot_once(work, assets, server="dnsmasq", firmware="bios", mac=VM_MAC,
               profile_mac=VM_MAC, on_event=None, on_ready=None, on_line=None,
-              **server_kw):
+              ra=False, **server_kw):
     """Build the namespace, start the server, boot the VM, tear it all
-    down. Returns the finished Boot; raises BootError / FeatureMissing."""
+    down. Returns the finished Boot; raises BootError / FeatureMissing.
+    ra=True: answer the firmware's IPv6 router solicitations (e2e_ra.py)."""
     net = VmNet(work)
     try:
+        if ra:
+            p = net.start(["/usr/bin/python3", "-u",
+                           os.path.join(HERE, "e2e_ra.py"), "br0"], "ra.log")
+            p.wait_log("RA ready", timeout=10, stage="starting e2e_ra.py")
         srv = SERVERS[server](net, assets, profile_mac=profile_mac,
                               **server_kw)
         if on_ready:

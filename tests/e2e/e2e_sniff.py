@@ -81,6 +81,8 @@ def on_frame(f):
             return "ARP op=%d who=%s from=%s" % (
                 f[21], socket.inet_ntoa(f[38:42]), socket.inet_ntoa(f[28:32]))
         return None
+    if ALL and f[12:14] == b"\x86\xdd" and len(f) >= 55:
+        return "IPv6 next=%d icmp6type=%d" % (f[20], f[54] if f[20] == 58 else -1)
     if len(f) < 14 + 20 or f[12:14] != b"\x08\x00":
         return None
     ip = f[14:]
