@@ -42,6 +42,8 @@
 
 /* A request line and headers beyond this get 431 from libmicrohttpd. */
 #define HTTP_HEADER_MEMORY (32 * 1024)
+/* Bodies up to this are read and sent with the headers; see below. */
+#define HTTP_SMALL_BODY (64 * 1024)
 
 struct http_server {
 	int listen_fd;             /* ours until libmicrohttpd takes it */
@@ -168,6 +170,36 @@ static enum MHD_Result respond_listing(struct MHD_Connection *conn,
 }
 
 /*
+ * A small file is read into memory: libmicrohttpd then sends headers and
+ * body in one call, where a file response takes two (send, then
+ * sendfile), and the client wakes twice. For repodata, configs and
+ * other small files this is the difference that counts.
+ */
+static struct MHD_Response *response_small(const struct fs_file *f,
+					   uint64_t first, size_t len)
+{
+	struct MHD_Response *resp;
+	char *buf = malloc(len ? len : 1);
+	size_t at = 0;
+	ssize_t n;
+
+	if (!buf)
+		return NULL;
+	for (; at < len; at += (size_t)n) {
+		n = pread(f->fd, buf + at, len - at,
+			  (off_t)(f->offset + first + at));
+		if (n <= 0) {
+			free(buf);
+			return NULL;
+		}
+	}
+	resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (!resp)
+		free(buf);
+	return resp;
+}
+
+/*
  * A body of `len` bytes from `first` on. The response takes the file's
  * descriptor (libmicrohttpd closes it; it reads with pread/sendfile at
  * explicit offsets, so sharing the image's open file is safe) or its
@@ -178,6 +210,8 @@ static struct MHD_Response *response_body(struct fs_file *f, uint64_t first,
 {
 	struct MHD_Response *resp;
 
+	if (f->fd >= 0 && len <= HTTP_SMALL_BODY)
+		return response_small(f, first, (size_t)len);
 	if (f->fd >= 0) {
 		resp = MHD_create_response_from_fd_at_offset64(
 			len, f->fd, f->offset + first);

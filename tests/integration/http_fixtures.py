@@ -192,5 +192,9 @@ class HttpEnv:
         return r.stdout.split()
 
     def close(self):
+        """Stop everything; under ASan/UBSan, a report fails the test."""
         self.topo.close()
+        log = self.pxed.log()
+        assert "Sanitizer" not in log and "runtime error:" not in log, \
+            log[-4000:]
 
