@@ -62,7 +62,10 @@ struct http_site *http_site_free(struct http_site *site);
 
 const struct fs_namespace *http_site_namespace(const struct http_site *site);
 
-/* Fill in the host name and MAC from the config's [host] with ip = addr. */
+/*
+ * Fill in the client's host name and MAC: from `lookup` (may be NULL) if
+ * it knows the address, else from the config's [host] with that fixed ip.
+ */
 void http_site_identify(const struct http_site *site,
 			http_host_lookup_fn *lookup, void *data,
 			struct http_client *client);
