@@ -9,7 +9,8 @@ import subprocess
 
 import pytest
 
-from http_fixtures import HttpEnv, build_data, config, make_iso, write
+from http_fixtures import (HttpEnv, build_data, config, make_iso, sha256,
+                           write)
 from netns import PXED_BIN, Topology
 
 
@@ -74,16 +75,37 @@ def test_reload_picks_up_changes(data, tmp_path):
         path = "/rhel7.0/repodata/repomd.xml"
         assert env.fetch(path)[2] == b"<repomd/>\n"
         assert b"network --hostname=ws1" in env.fetch("/srv/ks.cfg")[2]
+        # A slow download from the old image, under way across the reload.
+        # Small socket buffers (these namespaces only) keep the server
+        # sending until the end, instead of the kernel holding it all.
+        env.client.run("sysctl", "-qw", "net.ipv4.tcp_rmem=4096 16384 65536")
+        env.topo.server.run("sysctl", "-qw",
+                            "net.ipv4.tcp_wmem=4096 16384 65536")
+        slow_out = str(tmp_path / "slow")
+        slow = env.client.popen(
+            "curl", "-sSf", "--limit-rate", "400k", "-o", slow_out,
+            env.url("/rhel7.0/images/pxeboot/vmlinuz"),
+            stderr=subprocess.PIPE)
         # A new image replaces the old one under the same name.
         src = str(tmp_path / "src2")
         write(f"{src}/repodata/repomd.xml", "<repomd version='2'/>\n")
         make_iso(src, d["iso"] + ".new", "-R", "-J")
         os.rename(d["iso"] + ".new", d["iso"])
         write(f"{d['tree']}/ks.cfg.tmpl", "changed ${host}\n")
+        assert slow.poll() is None, "the slow download ended too soon"
         env.pxed.signal(signal.SIGHUP)
         env.pxed.wait_log("configuration reloaded", stage="reload")
         assert env.fetch(path)[2] == b"<repomd version='2'/>\n"
         assert env.fetch("/srv/ks.cfg")[2] == b"changed ws1\n"
+        assert env.status("/rhel7.0/images/pxeboot/vmlinuz") == 404
+        try:
+            assert slow.wait(30) == 0, slow.stderr.read()
+        finally:
+            if slow.poll() is None:
+                slow.kill()
+                slow.wait(5)
+        assert sha256(slow_out) == sha256(
+            os.path.join(data["isosrc"], "images/pxeboot/vmlinuz"))
         # A broken template on reload: the running site stays.
         write(f"{d['tree']}/ks.cfg.tmpl", "broken ${nope}\n")
         env.pxed.signal(signal.SIGHUP)
