@@ -31,6 +31,7 @@ MIB = 1024 * 1024
 SIZE = int(os.environ.get("BENCH_MIB", "32")) * MIB
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 CONCURRENT = int(os.environ.get("BENCH_CONCURRENT", "200"))
+RUN_TIMEOUT = 60
 BLKSIZES = (512, 1468, 8192)
 WINDOWS = (1, 16)
 
@@ -144,11 +145,16 @@ def atftp(server, name, out, blksize, window):
 
 
 def run_one(server, root, out, blksize, window):
-    """One fetch: (seconds, server CPU seconds)."""
+    """One fetch: (seconds, server CPU seconds), or None if it failed or
+    took over RUN_TIMEOUT (atftpd 0.8 with windowsize 16 at blksize 8192
+    crawls at well under 1 MB/s)."""
     cpu0, t0 = server.cpu_seconds(), time.monotonic()
-    subprocess.run(atftp(server, "big", out, blksize, window), check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   timeout=300)
+    try:
+        subprocess.run(atftp(server, "big", out, blksize, window),
+                       check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=RUN_TIMEOUT)
+    except (subprocess.TimeoutExpired, subprocess.CalledProcessError):
+        return None
     t1 = time.monotonic()
     time.sleep(0.05)     # let a forked child finish its exit
     cpu = server.cpu_seconds() - cpu0
@@ -160,8 +166,12 @@ def run_one(server, root, out, blksize, window):
 
 
 def cell(server, root, out, blksize, window):
-    runs = [run_one(server, root, out, blksize, window)
-            for _ in range(REPEAT)]
+    runs = []
+    for _ in range(REPEAT):
+        r = run_one(server, root, out, blksize, window)
+        if r is None:
+            return None
+        runs.append(r)
     secs = statistics.median(r[0] for r in runs)
     cpu = statistics.median(r[1] for r in runs)
     return SIZE / MIB / secs, cpu / (SIZE / 1e9)
@@ -202,12 +212,16 @@ def print_table(names, results, windows):
     for (b, w), row in results.items():
         line = f"{b:>7} {w:>6} |"
         for n in names:
-            mbs, cpu = row[n]
             mark = "*" if w > 1 and not windows[n] else " "
+            if row[n] is None:
+                line += f" {'failed':>10}{mark}     {'-':>6} |"
+                continue
+            mbs, cpu = row[n]
             line += f" {mbs:>10.1f}{mark}     {cpu:>6.2f} |"
-        best = max(row[n][0] for n in names[1:])
+        best = max(row[n][0] for n in names[1:] if row[n])
         print(line + f" {row[names[0]][0] / best:5.2f}x")
     print("* the server does not acknowledge windowsize: lock-step")
+    print(f"failed: an error, or slower than {RUN_TIMEOUT} s for the file")
 
 
 def main():

@@ -21,6 +21,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <netinet/udp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -42,6 +43,10 @@
 #define TFTP_SERVER_WINDOW_BYTES (64 * 1024)
 #define TFTP_SCRATCH_LEN                                                      \
 	(TFTP_SERVER_WINDOW_BYTES + TFTP_HEADER_LEN * TFTP_SERVER_WINDOW_MAX)
+/* UDP GSO: bytes and segments of one datagram before the kernel cuts it
+ * (UDP_MAX_SEGMENTS is 64 on older kernels, 128 on newer ones). */
+#define TFTP_GSO_BYTES_MAX 65000
+#define TFTP_GSO_SEGMENTS_MAX 64
 /* Beyond this many transfers at once, new requests are turned away. */
 #define TFTP_TRANSFERS_MAX 16384
 #define TFTP_PEER_BUCKETS 4096
@@ -59,6 +64,7 @@ struct tftp_transfer {
 	struct tftp_xfer xfer;
 	struct tftp_params params;
 	enum tftp_mode mode;
+	bool no_gso;                   /* UDP GSO failed once: sendmmsg */
 	/* netascii only: where each block of the window starts in the file,
 	   indexed by block % (windowsize + 1) */
 	struct tftp_netascii *ascii;
@@ -305,18 +311,17 @@ static void send_error(int fd, const struct sockaddr_in *to,
 }
 
 /*
- * All packets of the window in one sendmmsg(2). A send buffer that fills
- * up loses the rest of the window like a network would: the timeout
- * sends it again.
+ * Packets from..n of the window in one sendmmsg(2). A send buffer that
+ * fills up loses the rest of the window like a network would: the
+ * timeout sends it again.
  */
-static void send_packets(struct tftp_transfer *t, const size_t *lens,
-			 size_t n)
+static void send_each(struct tftp_transfer *t, const size_t *lens,
+		      size_t from, size_t n)
 {
 	struct mmsghdr *m = t->server->msgs;
 	struct iovec *iov = t->server->iov;
-	size_t done = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = from; i < n; i++) {
 		iov[i] = (struct iovec){ slot(t, i), lens[i] };
 		m[i] = (struct mmsghdr){ .msg_hdr = {
 			.msg_name = &t->peer,
@@ -325,16 +330,87 @@ static void send_packets(struct tftp_transfer *t, const size_t *lens,
 			.msg_iovlen = 1,
 		} };
 	}
-	while (done < n) {
-		int r = sendmmsg(t->io.fd, m + done, (unsigned)(n - done), 0);
+	while (from < n) {
+		int r = sendmmsg(t->io.fd, m + from, (unsigned)(n - from), 0);
 
 		if (r <= 0) {
 			log_limited(LOG_LEVEL_DEBUG, "tftp: sendmmsg: %s",
 				    strerror(errno));
 			return;
 		}
-		done += (size_t)r;
+		from += (size_t)r;
 	}
+}
+
+/*
+ * The window with UDP GSO: its packets lie back to back in the scratch
+ * buffer at a stride of 4 + blksize (only a file's last packet is
+ * shorter, and GSO allows a short last segment), so one sendmsg(2) hands
+ * the kernel up to 64 of them as one datagram that it cuts, instead of
+ * walking the stack once per packet. Returns how many went, or -errno.
+ */
+static int send_gso(struct tftp_transfer *t, const size_t *lens, size_t n,
+		    size_t per_call)
+{
+	size_t stride = TFTP_HEADER_LEN + (size_t)t->params.blksize;
+	uint16_t gso_size = (uint16_t)stride;
+	union {
+		struct cmsghdr align;
+		uint8_t buf[CMSG_SPACE(sizeof(uint16_t))];
+	} control = { 0 };
+	size_t done = 0;
+
+	while (done < n) {
+		size_t k = n - done < per_call ? n - done : per_call;
+		struct iovec iov = {
+			slot(t, done), (k - 1) * stride + lens[done + k - 1]
+		};
+		struct msghdr msg = {
+			.msg_name = &t->peer,
+			.msg_namelen = sizeof(t->peer),
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+			.msg_control = control.buf,
+			.msg_controllen = sizeof(control.buf),
+		};
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+		c->cmsg_level = SOL_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(gso_size));
+		memcpy(CMSG_DATA(c), &gso_size, sizeof(gso_size));
+		if (sendmsg(t->io.fd, &msg, 0) < 0)
+			return done ? (int)done : -errno;
+		done += k;
+	}
+	return (int)done;
+}
+
+/* GSO where it helps and works; sendmmsg(2) for the rest. */
+static void send_packets(struct tftp_transfer *t, const size_t *lens,
+			 size_t n)
+{
+	size_t per_call = TFTP_GSO_BYTES_MAX /
+			  (TFTP_HEADER_LEN + (size_t)t->params.blksize);
+	int r;
+
+	if (per_call > TFTP_GSO_SEGMENTS_MAX)
+		per_call = TFTP_GSO_SEGMENTS_MAX;
+	if (n < 2 || per_call < 2 || t->no_gso) {
+		send_each(t, lens, 0, n);
+		return;
+	}
+	r = send_gso(t, lens, n, per_call);
+	if (r == -EIO || r == -EINVAL || r == -ENOPROTOOPT ||
+	    r == -EOPNOTSUPP) {
+		/* an old kernel, or a device or path that cannot take it */
+		log_debug("tftp: no UDP GSO for %s: %s", t->name,
+			  strerror(-r));
+		t->no_gso = true;
+		r = 0;
+	}
+	if (r >= 0)
+		send_each(t, lens, (size_t)r, n);
 }
 
 static int send_window(struct tftp_transfer *t, const struct tftp_window *w)
