@@ -122,8 +122,17 @@ static void pxelinux_local(FILE *f)
 
 /* --- grub.cfg --- */
 
+/*
+ * Some GRUB builds ask only for grub.cfg (Debian's signed network image
+ * never tries grub.cfg-01-MAC): the menu asks for its client's hook by
+ * MAC, which is a `configfile` of the host's own config, or nothing.
+ */
 static void grub_header(FILE *f, const struct boot_view *v)
 {
+	if (!v->profile)
+		fputs("if [ -n \"$net_default_mac\" ]; then\n"
+		      "  source \"$prefix/mac/$net_default_mac\"\n"
+		      "fi\n", f);
 	fprintf(f, "set default=%s\nset timeout=%u\n", menu_default(v),
 		v->profile ? 0 : v->config->menu.timeout_s);
 }
@@ -267,6 +276,20 @@ int boot_menu_render(enum boot_menu_format fmt, const struct boot_view *v,
 		*ret = NULL;
 	}
 	return r;
+}
+
+int boot_grub_hook_render(const struct config_profile *pr,
+			  const char *mac_hyphens, char **ret, size_t *ret_len)
+{
+	int n = pr ? asprintf(ret, "configfile \"$prefix/grub.cfg-01-%s\"\n",
+			      mac_hyphens)
+		   /* Not empty: curl and GRUB give up on a TFTP tsize of 0. */
+		   : asprintf(ret, "# no host profile for this MAC\n");
+
+	if (n < 0)
+		return -ENOMEM;
+	*ret_len = (size_t)n;
+	return 0;
 }
 
 int boot_ipxe_entry_render(char **ret, size_t *ret_len)

@@ -76,6 +76,14 @@ int boot_append_expand(const struct boot_view *v,
 int boot_menu_render(enum boot_menu_format fmt, const struct boot_view *v,
 		     char **ret, size_t *ret_len);
 
+/*
+ * What grub/mac/MAC (sourced by the GRUB menu) holds for a client whose
+ * host profile is `pr` (NULL: none): a configfile of its own grub.cfg,
+ * or only a comment. `mac_hyphens` is "52-54-00-12-34-56".
+ */
+int boot_grub_hook_render(const struct config_profile *pr,
+			  const char *mac_hyphens, char **ret, size_t *ret_len);
+
 /* The script iPXE is pointed at by DHCP: it chains to ipxe/MAC.ipxe. */
 int boot_ipxe_entry_render(char **ret, size_t *ret_len);
 

@@ -55,20 +55,23 @@ const struct config_profile *boot_profile_for_mac(const struct config *config,
 	return h && h->profile ? config_profile_find(config, h->profile) : NULL;
 }
 
-/* "52-54-00-12-34-56" (pxelinux and iPXE's hexhyp), either case. */
-static bool parse_mac_hyphens(const char *s, size_t len, uint8_t mac[6])
+/*
+ * "52-54-00-12-34-56" (pxelinux and iPXE's hexhyp) or with ':' (GRUB's
+ * $net_default_mac), either case.
+ */
+static bool parse_mac(const char *s, size_t len, char sep, uint8_t mac[6])
 {
 	unsigned b[6];
-	int n = 0;
 
-	if (len != 17 ||
-	    sscanf(s, "%2x-%2x-%2x-%2x-%2x-%2x%n", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &n) != 6 || n != 17)
+	if (len != 17)
 		return false;
 	for (size_t i = 0; i < 17; i++)
-		if (i % 3 == 2 ? s[i] != '-' : !strchr("0123456789abcdefABCDEF",
+		if (i % 3 == 2 ? s[i] != sep : !strchr("0123456789abcdefABCDEF",
 							s[i]))
 			return false;
+	if (sscanf(s, "%2x%*c%2x%*c%2x%*c%2x%*c%2x%*c%2x", &b[0], &b[1],
+		   &b[2], &b[3], &b[4], &b[5]) != 6)
+		return false;
 	for (size_t i = 0; i < 6; i++)
 		mac[i] = (uint8_t)b[i];
 	return true;
@@ -149,7 +152,7 @@ static int render_for(const struct boot_profiles *b, enum boot_menu_format fmt,
 	uint8_t mac[6];
 
 	if (name_mac) {
-		if (!parse_mac_hyphens(name_mac, mac_len, mac))
+		if (!parse_mac(name_mac, mac_len, '-', mac))
 			return -ENOENT;
 		h = config_host_by_mac(b->config, mac);
 	} else {
@@ -182,9 +185,26 @@ static int gen_pxelinux(const char *rest, const struct fs_client *fc,
 			  strlen(rest + 3), true, fc, ret_data, ret_size);
 }
 
+/* grub/mac/52:54:00:12:34:56: see boot_grub_hook_render. */
+static int grub_hook(const struct boot_profiles *b, const char *mac_colons,
+		     void **ret_data, size_t *ret_size)
+{
+	char hyphens[18];
+	uint8_t mac[6];
+
+	if (!parse_mac(mac_colons, strlen(mac_colons), ':', mac))
+		return -ENOENT;
+	snprintf(hyphens, sizeof(hyphens), "%02x-%02x-%02x-%02x-%02x-%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return boot_grub_hook_render(boot_profile_for_mac(b->config, mac),
+				     hyphens, (char **)ret_data, ret_size);
+}
+
 static int gen_grub(const char *rest, const struct fs_client *fc,
 		    void *userdata, void **ret_data, size_t *ret_size)
 {
+	if (!strncmp(rest, "mac/", 4))
+		return grub_hook(userdata, rest + 4, ret_data, ret_size);
 	if (!strcmp(rest, "grub.cfg"))
 		return render_for(userdata, BOOT_MENU_GRUB, NULL, 0, false, fc,
 				  ret_data, ret_size);

@@ -92,8 +92,10 @@ def tftp_get(topo, name):
     out = topo.path("got-" + name.replace("/", "_"))
     if os.path.exists(out):
         os.unlink(out)
+    # tftp-hpa reads "HOST:FILE" in a name with ':' (GRUB's MAC hooks)
+    remote = f"{SERVER_ADDR}:{name}" if ":" in name else name
     r = topo.clients[0].run("tftp", SERVER_ADDR, "-m", "binary", "-c", "get",
-                            name, out, check=False, timeout=20)
+                            remote, out, check=False, timeout=20)
     if not os.path.exists(out) or "Error" in r.stdout + r.stderr:
         return None
     with open(out, "rb") as f:
@@ -132,7 +134,13 @@ def test_grub_configs_for_host_and_menu(served):
     assert tftp_get(served, f"grub/grub.cfg-01-{hyph(OTHER_MAC)}") is None
     # plain grub.cfg: the client is known by its fixed address
     assert tftp_get(served, "grub/grub.cfg").decode() == host
+    # GRUB images that ask only for grub.cfg: the menu sources the MAC's hook
+    hook = tftp_get(served, f"grub/mac/{HOST_MAC}").decode()
+    assert hook == f'configfile "$prefix/grub.cfg-01-{hyph(HOST_MAC)}"\n'
+    assert tftp_get(served, f"grub/mac/{OTHER_MAC}") == \
+        b"# no host profile for this MAC\n"
     menu = http_get(served, "grub/grub.cfg", source=STRANGER_ADDR)
+    assert 'source "$prefix/mac/$net_default_mac"' in menu
     assert "set default=rescue\nset timeout=5\n" in menu
     assert "--id local {\n  exit\n}\n" in menu
 
