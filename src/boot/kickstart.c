@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
 		   "0123456789_-"
@@ -167,22 +166,18 @@ int kickstart_render(const struct kickstart_opts *o, char **ret,
 
 int kickstart_hash_password(const char *plain, char **ret)
 {
-	static const char alphabet[] =
-		"./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-	unsigned char rnd[16];
-	char setting[3 + sizeof(rnd) + 1] = "$6$";
+	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
 	struct crypt_data *cd;
-	const char *h;
+	const char *h = NULL;
 
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+	/* libxcrypt draws the salt from the kernel's random source. */
+	if (!crypt_gensalt_rn("$6$", 0, NULL, 0, setting, sizeof(setting)))
 		return -EIO;
-	for (size_t i = 0; i < sizeof(rnd); i++)
-		setting[3 + i] = alphabet[rnd[i] % 64];
-	setting[3 + sizeof(rnd)] = '\0';
 	cd = calloc(1, sizeof(*cd));
 	if (!cd)
 		return -ENOMEM;
-	h = crypt_r(plain, setting, cd);
+	/* crypt_rn, not crypt_r: it fails with NULL, never a "*0" token. */
+	h = crypt_rn(plain, setting, cd, sizeof(*cd));
 	*ret = h && h[0] == '$' ? strdup(h) : NULL;
 	free(cd);
 	return *ret ? 0 : -EINVAL;
