@@ -227,3 +227,30 @@ def test_check_reports_missing_kernel(tmp_path):
     line = text.splitlines().index("[profile ks]") + 1
     assert (f"{conf}:{line}: profile ks: kernel images/pxeboot/vmlinuz2 is "
             "not in tree rhel") in r.stderr, r.stderr
+
+
+def test_reload_changes_what_clients_get(served):
+    """SIGHUP: a new menu default and a host moved to another profile are
+    served at once; a bad profile is refused and the old config stays."""
+    import signal
+    p = served.procs[-1]
+    conf = p.config_path
+    text = open(conf).read()
+    with open(conf, "w") as f:
+        f.write(text.replace("default = rescue", "default = local")
+                .replace("profile = ks\n", "profile = rescue\n"))
+    p.signal(signal.SIGHUP)
+    p.wait_log("configuration reloaded", stage="first reload")
+    menu = tftp_get(served, "pxelinux.cfg/default").decode()
+    assert "DEFAULT local\n" in menu
+    host = tftp_get(served, f"pxelinux.cfg/01-{hyph(HOST_MAC)}").decode()
+    assert "DEFAULT rescue\n" in host
+    with open(conf, "w") as f:
+        f.write(text.replace("initrd = images/pxeboot/initrd.img",
+                             "initrd = images/pxeboot/nope.img", 1))
+    p.signal(signal.SIGHUP)
+    p.wait_log("reload failed", stage="bad reload")
+    assert "profile ks: initrd images/pxeboot/nope.img is not in tree" \
+        in p.log()
+    assert "DEFAULT local\n" in tftp_get(served,
+                                         "pxelinux.cfg/default").decode()
