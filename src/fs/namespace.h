@@ -81,7 +81,10 @@ struct fs_file {
  * if ret_error is not NULL, a malloc'ed message naming the config
  * file:line that could not be served (a missing root, an unreadable or
  * damaged ISO image), e.g.
- *   "/etc/pxed.conf:12: tree rhel7: /srv/rhel7.iso: not an ISO9660 image".
+ *   "/etc/pxed.conf:12: tree rhel7: /srv/rhel7.iso: not an ISO9660 image"
+ * (NULL after -ENOMEM). Indexing an ISO image reads all its directories:
+ * up to seconds for a DVD with thousands of directories (fs/iso.c), so a
+ * reload should build the new namespace outside the event loop thread.
  */
 int fs_namespace_new(const struct config *cfg, struct fs_namespace **ret,
 		     char **ret_error);
