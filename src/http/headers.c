@@ -78,7 +78,8 @@ enum http_range_result http_range_parse(const char *value, uint64_t size,
 		return HTTP_RANGE_UNSATISFIABLE;
 	if (last >= size)
 		last = size - 1;
-	*ret = (struct http_range){ .first = first, .length = last - first + 1 };
+	*ret = (struct http_range){ .first = first,
+				    .length = last - first + 1 };
 	return HTTP_RANGE_PARTIAL;
 }
 
@@ -119,7 +120,8 @@ bool http_not_modified(const struct http_preconditions *pre,
 	time_t since;
 
 	if (pre->if_none_match)
-		return v->etag && etag_list_matches(pre->if_none_match, v->etag);
+		return v->etag &&
+		       etag_list_matches(pre->if_none_match, v->etag);
 	if (!pre->if_modified_since || v->mtime < 0)
 		return false;
 	if (http_date_parse(pre->if_modified_since, &since) < 0)

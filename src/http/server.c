@@ -303,6 +303,21 @@ static enum MHD_Result respond_file(struct MHD_Connection *conn,
 
 /* --- requests --- */
 
+/* The client's IPv4 address; INADDR_ANY if it has none (the listener is
+   IPv4 only, so that does not happen). */
+static struct in_addr client_addr(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info;
+	const struct sockaddr_in *sin;
+
+	info = MHD_get_connection_info(conn,
+				       MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!info || info->client_addr->sa_family != AF_INET)
+		return (struct in_addr){ INADDR_ANY };
+	sin = (const struct sockaddr_in *)info->client_addr;
+	return sin->sin_addr;
+}
+
 static void client_init(struct MHD_Connection *conn,
 			struct http_client *client)
 {
@@ -311,11 +326,7 @@ static void client_init(struct MHD_Connection *conn,
 	socklen_t len = sizeof(local);
 
 	memset(client, 0, sizeof(*client));
-	info = MHD_get_connection_info(conn,
-				       MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (info && info->client_addr->sa_family == AF_INET)
-		client->fs.addr =
-			((const struct sockaddr_in *)info->client_addr)->sin_addr;
+	client->fs.addr = client_addr(conn);
 	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	if (info && !getsockname(info->connect_fd, (struct sockaddr *)&local,
 				 &len) && local.sin_family == AF_INET)
@@ -407,8 +418,8 @@ static struct http_request *request_new(struct MHD_Connection *conn,
 					const char *method, const char *url,
 					const char *version)
 {
-	const union MHD_ConnectionInfo *info;
 	struct http_request *req = calloc(1, sizeof(*req));
+	struct in_addr addr = client_addr(conn);
 
 	if (!req)
 		return NULL;
@@ -422,13 +433,8 @@ static struct http_request *request_new(struct MHD_Connection *conn,
 	req->access.path = req->path;
 	req->malformed = !request_line_ok(url, version);
 	req->access.when = time(NULL);
-	strcpy(req->access.client, "-");
-	info = MHD_get_connection_info(conn,
-				       MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (info && info->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET,
-			  &((const struct sockaddr_in *)info->client_addr)->sin_addr,
-			  req->access.client, sizeof(req->access.client));
+	inet_ntop(AF_INET, &addr, req->access.client,
+		  sizeof(req->access.client));
 	return req;
 }
 

@@ -211,7 +211,8 @@ static int site_load_template(struct site_walk *w, const char *url,
 	size = (size_t)f.size;
 	fs_file_close(&f);
 	if (r < 0) {
-		if (asprintf(w->error, "template %s: %s", url, strerror(-r)) < 0)
+		if (asprintf(w->error, "template %s: %s", url,
+			     strerror(-r)) < 0)
 			*w->error = NULL;
 		return r;
 	}

@@ -108,14 +108,16 @@ static int template_parse(struct http_template *t, size_t len,
 	int var, r;
 
 	while (i + 1 < len) {
-		if (text[i] != '$' || (text[i + 1] != '{' && text[i + 1] != '$')) {
+		if (text[i] != '$' ||
+		    (text[i + 1] != '{' && text[i + 1] != '$')) {
 			i++;
 			continue;
 		}
 		if (text[i + 1] == '$') {
 			/* "$${" is a literal "${"; "$$" elsewhere stays. */
 			if (i + 2 < len && text[i + 2] == '{') {
-				if ((r = template_push(t, lit, i - lit, -1)) < 0)
+				r = template_push(t, lit, i - lit, -1);
+				if (r < 0)
 					return r;
 				lit = i + 1;
 			}
@@ -176,7 +178,8 @@ int http_template_render(const struct http_template *t,
 		return -ENOMEM;
 	for (size_t i = 0; i < t->n_parts; i++) {
 		const struct template_part *p = &t->parts[i];
-		const char *src = p->var < 0 ? t->text + p->off : values[p->var];
+		const char *src = p->var < 0 ? t->text + p->off
+					     : values[p->var];
 		size_t n = p->var < 0 ? p->len : strlen(src);
 
 		memcpy(out + at, src, n);

@@ -75,7 +75,8 @@ static void test_access_line(void **state)
 {
 	struct http_access a = {
 		.client = "172.25.254.61", .method = "GET",
-		.path = "/rhel7.0/ks.cfg", .status = 200, .bytes = 5368709120ull,
+		.path = "/rhel7.0/ks.cfg", .status = 200,
+		.bytes = 5368709120ull,
 		.when = 784111777,
 	};
 	char line[256], small[40];
