@@ -483,8 +483,8 @@ static void transfer_on_timer(struct loop_timer *timer, uint64_t now)
 	transfer_act(t, tftp_xfer_expire(&t->xfer, now, &w), &w);
 }
 
-/* One packet on the transfer's socket; false once the transfer is over. */
-static bool transfer_receive(struct tftp_transfer *t, const uint8_t *buf,
+/* One packet on the transfer's socket. */
+static void transfer_receive(struct tftp_transfer *t, const uint8_t *buf,
 			     size_t len, const struct sockaddr_in *from)
 {
 	struct tftp_packet p;
@@ -494,38 +494,38 @@ static bool transfer_receive(struct tftp_transfer *t, const uint8_t *buf,
 		/* RFC 1350 §4: answer the stranger, leave the transfer be. */
 		send_error(t->io.fd, from, TFTP_ERR_UNKNOWN_TID,
 			   "unknown transfer ID");
-		return true;
+		return;
 	}
 	if (tftp_packet_parse(buf, len, &p) < 0)
-		return true;
-	if (p.opcode == TFTP_OP_ERROR) {
+		return;
+	if (p.opcode == TFTP_OP_ERROR)
 		transfer_end(t, "client aborted");
-		return false;
-	}
-	if (p.opcode != TFTP_OP_ACK)
-		return true;
-	transfer_act(t, tftp_xfer_ack(&t->xfer, p.block,
-				      loop_now(t->server->loop), &w), &w);
-	return t->io.fd >= 0;
+	else if (p.opcode == TFTP_OP_ACK)
+		transfer_act(t, tftp_xfer_ack(&t->xfer, p.block,
+					      loop_now(t->server->loop), &w),
+			     &w);
 }
 
+/*
+ * One datagram per wakeup: in lock-step the next ACK cannot be there yet,
+ * so reading on until EAGAIN would cost a system call per block; epoll
+ * is level-triggered and reports anything still queued.
+ */
 static void transfer_on_io(struct loop_io *io, uint32_t events)
 {
 	struct tftp_transfer *t = container_of(io, struct tftp_transfer, io);
 	uint8_t buf[TFTP_REQUEST_MAX];
+	struct sockaddr_in from;
+	socklen_t fromlen = sizeof(from);
+	ssize_t n;
 
-	while (io->fd >= 0) {
-		struct sockaddr_in from;
-		socklen_t fromlen = sizeof(from);
-		ssize_t n = recvfrom(io->fd, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&from, &fromlen);
-
-		if (n < 0 || fromlen != sizeof(from) ||
-		    from.sin_family != AF_INET)
-			return;
-		if (!transfer_receive(t, buf, (size_t)n, &from))
-			return;
-	}
+	if (io->fd < 0)
+		return;  /* ended earlier in this batch of events */
+	n = recvfrom(io->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+		     &fromlen);
+	if (n < 0 || fromlen != sizeof(from) || from.sin_family != AF_INET)
+		return;
+	transfer_receive(t, buf, (size_t)n, &from);
 }
 
 /* --- requests on the listening socket --- */
