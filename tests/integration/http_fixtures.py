@@ -101,12 +101,13 @@ def build_data(d, with_big):
     return p
 
 
-def config(tmp, p, with_big, http_extra=""):
+def config(tmp, p, with_big, http_extra="", server_extra=""):
     big = f"[tree big]\niso = {p['bigiso']}\n" if with_big else ""
     return f"""[server]
 interface = s0
 address = {SERVER_ADDR}
 state-dir = {tmp}/state
+{server_extra}
 
 [subnet 172.25.254.0/24]
 range = 172.25.254.200 - 172.25.254.210
@@ -136,7 +137,7 @@ path = {p['tree']}
 class HttpEnv:
     """pxed serving `p` in a server namespace; a client at CLIENT_ADDR."""
 
-    def __init__(self, tmp, p, with_big, http_extra=""):
+    def __init__(self, tmp, p, with_big, http_extra="", server_extra=""):
         self.tmp = str(tmp)
         self.p = p
         self.topo = Topology(tmp, clients=1)
@@ -145,7 +146,7 @@ class HttpEnv:
             self.client.run("ip", "addr", "add", f"{CLIENT_ADDR}/24", "dev",
                             "c0")
             self.pxed = self.topo.start_pxed(
-                config(self.tmp, p, with_big, http_extra))
+                config(self.tmp, p, with_big, http_extra, server_extra))
         except Exception:
             self.topo.close()
             raise

@@ -3,9 +3,12 @@
 reload picking up a changed image and template, and the limits that hold
 against slow or greedy clients."""
 import os
+import pwd
+import re
 import shutil
 import signal
 import subprocess
+import time
 
 import pytest
 
@@ -128,4 +131,45 @@ def test_slow_client_and_connection_limit(data, tmp_path):
         assert first == "closed" and after == "200", (first, after)
         assert env.status("/index.txt") == 200
     finally:
+        env.close()
+
+
+def test_serves_after_privilege_drop(data, tmp_path):
+    """Port 80 is bound as root; the HTTP threads run as `nobody`."""
+    pub = tmp_path / "pub"
+    shutil.copytree(data["tree"], pub / "tree", symlinks=True)
+    shutil.copytree(data["www"], pub / "www")
+    shutil.copy(data["iso"], pub / "rhel.iso")
+    for root, dirs, files in os.walk(tmp_path):
+        os.chmod(root, 0o755)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o644)
+    d = dict(data, tree=str(pub / "tree"), www=str(pub / "www"),
+             iso=str(pub / "rhel.iso"))
+    env = HttpEnv(tmp_path / "env", d, False,
+                  server_extra="user = nobody")
+    held = None
+    try:
+        env.pxed.wait_log("running as nobody", stage="privilege drop")
+        assert env.fetch("/srv/four.bin")[2] == open(
+            os.path.join(data["tree"], "four.bin"), "rb").read()
+        assert env.fetch("/rhel7.0/repodata/repomd.xml")[2] == \
+            b"<repomd/>\n"
+        nobody = pwd.getpwnam("nobody").pw_uid
+        # `ip netns exec` execs pxed: the PID is pxed's own.
+        assert open(f"/proc/{env.pxed.pid}/comm").read() == "pxed\n"
+        task = f"/proc/{env.pxed.pid}/task"
+        # A connection held open, so that its thread exists to be seen.
+        held = env.client.popen("curl", "-s", "--limit-rate", "1k", "-o",
+                                "/dev/null", env.url("/srv/four.bin"))
+        time.sleep(1)
+        for tid in os.listdir(task):
+            status = open(f"{task}/{tid}/status").read()
+            uids = re.search(r"^Uid:\s+(.*)$", status, re.M).group(1)
+            assert uids.split() == [str(nobody)] * 4, (tid, uids)
+        assert len(os.listdir(task)) >= 3   # main, accept, connection
+    finally:
+        if held and held.poll() is None:
+            held.kill()
+            held.wait(5)
         env.close()
