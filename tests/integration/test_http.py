@@ -83,10 +83,14 @@ def test_content_type_and_length(env, data):
 
 
 def big_ranges():
-    """Ranges at the start, across the 4 GiB boundary and at the end."""
+    """Ranges at the start, across the 4 GiB boundary and at the end:
+    small ones (read and sent with the headers) and large ones (sendfile
+    at offsets past 4 GiB in the file and in the image)."""
     for off, mark in BIG_MARKS.items():
         yield off, len(mark), mark
     yield (4 << 30) - 4096, 8192, None
+    yield (4 << 30) - (1 << 20), 2 << 20, None
+    yield BIG - (1 << 20), 1 << 20, None
 
 
 @pytest.mark.parametrize("path", ["/srv/big.img", "/big/big.img"])
