@@ -50,6 +50,8 @@
 /* Beyond this many transfers at once, new requests are turned away. */
 #define TFTP_TRANSFERS_MAX 16384
 #define TFTP_PEER_BUCKETS 4096
+/* Longest requested name the log shows. */
+#define TFTP_NAME_SHOWN 256
 /* IPv4 and UDP headers, below the TFTP header, in an MTU. */
 #define TFTP_IP_UDP_OVERHEAD 28
 
@@ -580,7 +582,7 @@ static int transfer_socket(const struct tftp_request_ctx *ctx)
 
 static int transfer_setup(struct tftp_server *s, struct tftp_transfer *t,
 			  const struct tftp_request *req,
-			  const struct tftp_request_ctx *ctx)
+			  const struct tftp_request_ctx *ctx, const char *name)
 {
 	const struct tftp_limits limits = {
 		.blksize_max = blksize_limit(s, ctx->ifindex),
@@ -598,7 +600,7 @@ static int transfer_setup(struct tftp_server *s, struct tftp_transfer *t,
 		if (!t->ascii)
 			return -ENOMEM;
 	}
-	t->name = strndup(req->filename, req->filename_len);
+	t->name = strdup(name);
 	if (!t->name)
 		return -ENOMEM;
 	fd = transfer_socket(ctx);
@@ -637,7 +639,7 @@ static enum tftp_error_code error_from_errno(int r, const char **message)
 
 static int transfer_start(struct tftp_server *s,
 			  const struct tftp_request *req,
-			  const struct tftp_request_ctx *ctx)
+			  const struct tftp_request_ctx *ctx, const char *name)
 {
 	const struct fs_client client = { .addr = ctx->peer.sin_addr };
 	struct tftp_transfer *t;
@@ -657,7 +659,7 @@ static int transfer_start(struct tftp_server *s,
 	r = fs_open(s->ns, FS_PROTO_TFTP, req->filename, req->filename_len,
 		    &client, &t->file);
 	if (r >= 0)
-		r = transfer_setup(s, t, req, ctx);
+		r = transfer_setup(s, t, req, ctx, name);
 	if (r < 0) {
 		if (t->io.fd >= 0)
 			close(t->io.fd);
@@ -706,10 +708,29 @@ static void reply_error(struct tftp_server *s,
 			    strerror(errno));
 }
 
+/*
+ * The requested name as logs show it: control bytes as '?', so that a
+ * name cannot forge log lines; cut at TFTP_NAME_SHOWN.
+ */
+static void name_for_log(char dst[TFTP_NAME_SHOWN],
+			 const struct tftp_request *req)
+{
+	size_t n = req->filename_len < TFTP_NAME_SHOWN - 1
+			   ? req->filename_len
+			   : TFTP_NAME_SHOWN - 1;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)req->filename[i];
+
+		dst[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	dst[n] = '\0';
+}
+
 static void handle_request(struct tftp_server *s, const uint8_t *buf,
 			   size_t len, const struct tftp_request_ctx *ctx)
 {
-	char addr[INET_ADDRSTRLEN];
+	char addr[INET_ADDRSTRLEN], name[TFTP_NAME_SHOWN];
 	struct tftp_packet p;
 	const char *message;
 	int r;
@@ -742,14 +763,15 @@ static void handle_request(struct tftp_server *s, const uint8_t *buf,
 		reply_error(s, ctx, TFTP_ERR_NOT_DEFINED, "server busy");
 		return;
 	}
-	log_debug("tftp: RRQ %s from %s:%u", p.request.filename, addr,
+	name_for_log(name, &p.request);
+	log_debug("tftp: RRQ %s from %s:%u", name, addr,
 		  ntohs(ctx->peer.sin_port));
-	r = transfer_start(s, &p.request, ctx);
+	r = transfer_start(s, &p.request, ctx, name);
 	if (r < 0) {
 		enum tftp_error_code code = error_from_errno(r, &message);
 
 		log_limited(LOG_LEVEL_INFO, "tftp: %s from %s refused: %s",
-			    p.request.filename, addr, strerror(-r));
+			    name, addr, strerror(-r));
 		reply_error(s, ctx, code, message);
 	}
 }

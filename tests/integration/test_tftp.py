@@ -337,3 +337,12 @@ def test_replace_and_reload_mid_transfer(topo, tmp_path):
     # new requests see the new root
     fetch_ok(topo, str(new_root), "tftp-hpa", "kernel", timeout=30)
     assert pxed.stop() == 0
+
+
+def test_name_cannot_forge_log_lines(topo, root):
+    pxed = start(topo, root)
+    reply = probe(topo, "first", SERVER_ADDR, "69",
+                  b"x\ninfo: tftp: sent forged".hex())[0]
+    assert reply["op"] == "error" and reply["code"] == 1
+    pxed.wait_log("x?info: tftp: sent forged", stage="logging the refusal")
+    assert "\ninfo: tftp: sent forged" not in pxed.log()
