@@ -178,8 +178,13 @@ enum config_loader {
 	CONFIG_LOADER_LIBCOM32,   /* libcom32.c32, likewise */
 	CONFIG_LOADER_GRUB_X64,   /* grubx64.efi (a network GRUB) */
 	CONFIG_LOADER_GRUB_ARM64, /* grubaa64.efi */
-	CONFIG_LOADER_SYSLINUX_EFI64, /* syslinux.efi */
-	CONFIG_LOADER_LDLINUX_E64,    /* ldlinux.e64 */
+	/* syslinux.efi looks for its modules and pxelinux.cfg/ beside
+	   itself: its own directory keeps them apart from the BIOS ones. */
+	CONFIG_LOADER_SYSLINUX_EFI64, /* efi64/syslinux.efi */
+	CONFIG_LOADER_LDLINUX_E64,    /* efi64/ldlinux.e64 */
+	CONFIG_LOADER_MENU_E64,       /* efi64/menu.c32 */
+	CONFIG_LOADER_LIBUTIL_E64,    /* efi64/libutil.c32 */
+	CONFIG_LOADER_LIBCOM32_E64,   /* efi64/libcom32.c32 */
 	CONFIG_LOADER_IPXE_BIOS,  /* undionly.kpxe */
 	CONFIG_LOADER_IPXE_EFI,   /* ipxe.efi */
 	CONFIG_LOADERS

@@ -54,12 +54,23 @@ static const struct loader_info loaders[CONFIG_LOADERS] = {
 		"/usr/lib/grub/arm64-efi-signed/grubnetaa64.efi.signed",
 		"/usr/lib/grub/arm64-efi/monolithic/grubnetaa64.efi",
 		"/boot/efi/EFI/redhat/grubaa64.efi" } },
-	[CONFIG_LOADER_SYSLINUX_EFI64] = { "syslinux-efi64", "syslinux.efi", {
+	[CONFIG_LOADER_SYSLINUX_EFI64] = { "syslinux-efi64",
+					   "efi64/syslinux.efi", {
 		"/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi",
 		"/usr/share/syslinux/efi64/syslinux.efi" } },
-	[CONFIG_LOADER_LDLINUX_E64] = { "ldlinux-e64", "ldlinux.e64", {
+	[CONFIG_LOADER_LDLINUX_E64] = { "ldlinux-e64", "efi64/ldlinux.e64", {
 		"/usr/lib/syslinux/modules/efi64/ldlinux.e64",
 		"/usr/share/syslinux/efi64/ldlinux.e64" } },
+	[CONFIG_LOADER_MENU_E64] = { "menu-efi64", "efi64/menu.c32", {
+		"/usr/lib/syslinux/modules/efi64/menu.c32",
+		"/usr/share/syslinux/efi64/menu.c32" } },
+	[CONFIG_LOADER_LIBUTIL_E64] = { "libutil-efi64", "efi64/libutil.c32", {
+		"/usr/lib/syslinux/modules/efi64/libutil.c32",
+		"/usr/share/syslinux/efi64/libutil.c32" } },
+	[CONFIG_LOADER_LIBCOM32_E64] = { "libcom32-efi64",
+					 "efi64/libcom32.c32", {
+		"/usr/lib/syslinux/modules/efi64/libcom32.c32",
+		"/usr/share/syslinux/efi64/libcom32.c32" } },
 	[CONFIG_LOADER_IPXE_BIOS] = { "ipxe-bios", "undionly.kpxe", {
 		"/usr/lib/ipxe/undionly.kpxe",
 		"/usr/share/ipxe/undionly.kpxe" } },

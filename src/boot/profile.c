@@ -458,6 +458,8 @@ static int generators_add(struct boot_profiles *b, struct fs_namespace *ns)
 	const unsigned both = 1u << FS_PROTO_TFTP | 1u << FS_PROTO_HTTP;
 	const struct fs_generator gens[] = {
 		{ "pxelinux.cfg/", both, gen_pxelinux, b },
+		/* syslinux.efi, served from efi64/, looks there. */
+		{ "efi64/pxelinux.cfg/", both, gen_pxelinux, b },
 		{ "grub/", both, gen_grub, b },
 		{ "boot.ipxe", both, gen_ipxe_entry, b },
 		{ "ipxe/", both, gen_ipxe, b },

@@ -7,7 +7,8 @@
  * A client with a [host] whose `profile` is set boots that profile
  * straight; any other client gets the menu. Generated (fs/namespace.h
  * generators, so a real file of the same name in a root is shadowed):
- *   pxelinux.cfg/01-MAC, pxelinux.cfg/default     pxelinux, syslinux.efi
+ *   pxelinux.cfg/01-MAC, pxelinux.cfg/default     pxelinux (and below
+ *                                                 efi64/: syslinux.efi)
  *   grub/grub.cfg-01-MAC, grub/grub.cfg           the network GRUB
  *   boot.ipxe, ipxe/MAC.ipxe (MAC as 52-54-00-..) iPXE
  *   ks/PROFILE.ks                                 a profile's kickstart
