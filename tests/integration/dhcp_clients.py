@@ -720,13 +720,16 @@ class UdhcpcDaemon:
         self.out = os.path.join(topo.tmp, f"{name}.env")
         script = os.path.join(topo.tmp, f"{name}.sh")
         with open(script, "w") as f:
+            # configure first, then tell: a test that saw the event may
+            # rely on the address being there
             f.write("#!/bin/sh\n"
-                    f"{{ echo \"EVENT=$1\"; env; echo ---; }} >> '{self.out}'\n"
                     "case \"$1\" in\n"
                     "  deconfig) ip addr flush dev \"$interface\" ;;\n"
                     "  bound|renew) ip addr replace \"$ip/${mask:-24}\" "
                     "dev \"$interface\" ;;\n"
-                    "esac\nexit 0\n")
+                    "esac\n"
+                    f"{{ echo \"EVENT=$1\"; env; echo ---; }} >> '{self.out}'\n"
+                    "exit 0\n")
         os.chmod(script, 0o755)
         self.proc = topo.start(ns, ["busybox", "udhcpc", "-i", iface, "-f",
                                     "-t", "5", "-T", "1", "-A", "1",
