@@ -26,7 +26,8 @@ SERVERS = [("pxed", "pxed"), ("dnsmasq", "dnsmasq+httpd")]
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--firmware", choices=["bios", "uefi"], default="bios")
+    ap.add_argument("--firmware", choices=["bios", "uefi", "uefi-native"],
+                    default="bios")
     ap.add_argument("--rounds", type=int, default=1,
                     help="boots per server; the medians are compared")
     ap.add_argument("--ra", action="store_true",

@@ -10,8 +10,8 @@ socket bound for it, or `pxed check` rejecting its config); anything that
 is there and fails, fails."""
 import pytest
 
-from e2e_boot import (OTHER_MAC, VM_MAC, assert_firmware_dhcp, check_boot,
-                      pxed_supports)
+from e2e_boot import (OTHER_MAC, VM_MAC, assert_firmware_dhcp,
+                      assert_menu_shown, check_boot, pxed_supports)
 
 
 def test_bios_pxelinux_host_profile(boot, assets):
@@ -25,10 +25,18 @@ def test_bios_pxelinux_unknown_host_gets_menu_default(boot, assets):
     b = boot("pxed", "bios", mac=OTHER_MAC)
     assert_firmware_dhcp(b, arch=0, file="pxelinux.0")
     check_boot(b, assets, "menu-default")
+    assert_menu_shown(b)
 
 
 def test_uefi_grub(boot, assets):
     b = boot("pxed", "uefi", mac=VM_MAC)
+    assert_firmware_dhcp(b, arch=7, file="grubx64.efi")
+    check_boot(b, assets, "menu-default")
+
+
+def test_uefi_native_pxe_grub(boot, assets):
+    """OVMF's own PXE stack (no iPXE option ROM), as on real UEFI machines."""
+    b = boot("pxed", "uefi-native", mac=VM_MAC)
     assert_firmware_dhcp(b, arch=7, file="grubx64.efi")
     check_boot(b, assets, "menu-default")
 
@@ -66,6 +74,7 @@ def test_profile_bios_unknown_host_gets_menu_default(boot, assets, tmp_path):
     b = boot("pxed", "bios", mac=OTHER_MAC, profiles="tftp")
     assert_firmware_dhcp(b, arch=0, file="pxelinux.0")
     check_boot(b, assets, "menu-default")
+    assert_menu_shown(b)
 
 
 def test_profile_uefi_grub_host_boots_straight(boot, assets, tmp_path):

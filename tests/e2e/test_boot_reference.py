@@ -2,7 +2,7 @@
 """The e2e chain proven against the classic setup: dnsmasq (DHCP + TFTP)
 and busybox httpd serving the ISO's files. If these fail, the machinery or
 the machine is broken, not pxed; bench/boot compares pxed with this."""
-from e2e_boot import OTHER_MAC, VM_MAC, assert_firmware_dhcp, check_boot
+from e2e_boot import VM_MAC, assert_firmware_dhcp, check_boot
 
 
 def test_bios_pxelinux_host_profile(boot, assets):
@@ -14,20 +14,18 @@ def test_bios_pxelinux_host_profile(boot, assets):
     assert b.detail["kernel-fetch"].startswith("TFTP ")
 
 
-def test_bios_pxelinux_unknown_host_gets_menu_default(boot, assets):
-    """A MAC without its own file gets pxelinux.cfg/default: menu.c32,
-    whose default entry boots after its timeout."""
-    b = boot("dnsmasq", "bios", mac=OTHER_MAC)
-    assert_firmware_dhcp(b, arch=0, file="pxelinux.0")
-    check_boot(b, assets, "menu-default")
-    serial = "\n".join(e[2] for e in b.events if e[1] == "serial")
-    assert "pxed e2e boot menu" in serial, "menu.c32 did not show the menu"
-
-
 def test_uefi_grub(boot, assets):
     """OVMF (x86-64 UEFI) -> grubx64.efi over TFTP -> grub/grub.cfg ->
     kernel + initrd over TFTP -> the same checks."""
     b = boot("dnsmasq", "uefi", mac=VM_MAC)
+    assert_firmware_dhcp(b, arch=7, file="grubx64.efi")
+    check_boot(b, assets, "menu-default")
+
+
+def test_uefi_native_pxe_grub(boot, assets):
+    """The same, with OVMF's own virtio-net driver and PXE stack (no
+    option ROM), as on most real UEFI machines."""
+    b = boot("dnsmasq", "uefi-native", mac=VM_MAC)
     assert_firmware_dhcp(b, arch=7, file="grubx64.efi")
     check_boot(b, assets, "menu-default")
 
