@@ -292,6 +292,20 @@ def test_netascii(topo, root):
         assert a.read() == b.read()
 
 
+@pytest.mark.parametrize("mode,name", [("netascii", "text.txt"),
+                                       ("octet", "f256k")])
+def test_windows_small_blocks(topo, root, mode, name):
+    """Windows of 16 blocks of 100 bytes: netascii blocks start where the
+    previous block's encoding stopped, across windows and resends."""
+    start(topo, root)
+    out = topo.path("win.out")
+    res = probe(topo, "windowed", SERVER_ADDR, "69", name, out, mode,
+                "100", "16")
+    assert res["window"] == 16 and res["blocks"] > 16 * 10
+    with open(out, "rb") as a, open(os.path.join(root, name), "rb") as b:
+        assert a.read() == b.read()
+
+
 def test_write_refused(topo, root):
     start(topo, root)
     src = topo.write("upload.txt", "hello\n")

@@ -95,6 +95,44 @@ def fetch(host, port, name, out, pause_after=None, wait_file=None,
     return result
 
 
+def fetch_windowed(host, port, name, out, mode, blksize, window):
+    """RRQ with blksize and windowsize: ACK the end of each window, or
+    the last block in order when one is missing (RFC 7440); netascii is
+    decoded back to the file's bytes."""
+    s = udp(0.5)
+    s.sendto(rrq(name.encode(), mode.encode(),
+                 {"blksize": blksize, "windowsize": window}), (host, port))
+    pkt, tid = s.recvfrom(70000)
+    opts = decode(pkt)["options"]
+    blksize, window = int(opts["blksize"]), int(opts["windowsize"])
+    s.sendto(struct.pack("!HH", OP_ACK, 0), tid)
+    got, data, in_window = 0, bytearray(), 0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            pkt, peer = s.recvfrom(70000)
+        except socket.timeout:
+            s.sendto(struct.pack("!HH", OP_ACK, got & 0xffff), tid)
+            in_window = 0
+            continue
+        block = struct.unpack("!H", pkt[2:4])[0]
+        if peer != tid or block != (got + 1) & 0xffff:
+            continue
+        got, in_window = got + 1, in_window + 1
+        data += pkt[4:]
+        last = len(pkt) - 4 < blksize
+        if last or in_window == window:
+            s.sendto(struct.pack("!HH", OP_ACK, block), tid)
+            in_window = 0
+        if last:
+            break
+    if mode == "netascii":
+        data = data.replace(b"\r\n", b"\n").replace(b"\r\0", b"\r")
+    with open(out, "wb") as f:
+        f.write(data)
+    return {"bytes": len(data), "blocks": got, "window": window}
+
+
 def poke(tid, block):
     """An ACK from another port: it must be answered with error 5."""
     s = udp(2.0)
@@ -126,6 +164,9 @@ def main(argv):
         pause = int(argv[6]) if len(argv) > 6 else None
         wait = argv[7] if len(argv) > 7 else None
         res = fetch(host, port, argv[4], argv[5], pause, wait)
+    elif cmd == "windowed":
+        res = fetch_windowed(host, port, argv[4], argv[5], argv[6],
+                             int(argv[7]), int(argv[8]))
     elif cmd == "stranger":
         res = fetch(host, port, argv[4], argv[5], stranger=True)
     else:
