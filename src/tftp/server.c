@@ -33,6 +33,7 @@
 
 /* Requests taken from the listening socket per recvmmsg(2). */
 #define TFTP_LISTEN_BATCH 16
+#define TFTP_LISTEN_RCVBUF (4 * 1024 * 1024)
 /*
  * Bounds of a window: blocks, and bytes. A window arrives as a burst; at
  * about twice its size in kernel memory it must fit the client's default
@@ -833,6 +834,7 @@ static int listen_socket(const struct config *config)
 		.sin_port = htons(config->tftp.port),
 		.sin_addr = config->server.address,
 	};
+	int rcvbuf = TFTP_LISTEN_RCVBUF;
 	int one = 1;
 	int fd, r;
 
@@ -845,6 +847,13 @@ static int listen_socket(const struct config *config)
 		close(fd);
 		return r;
 	}
+	/*
+	 * Room for a burst of requests (a rack powering on at once): past
+	 * net.core.rmem_max while we still may (root, before the drop).
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	return fd;
 }
 

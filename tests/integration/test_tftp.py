@@ -205,6 +205,15 @@ def test_200_parallel_clients(topo, root):
                              f"{bad[:5]}\n{first}")
 
 
+def test_thousands_of_transfers_at_once(topo, root):
+    """3000 transfers open at once in the one loop, each with its own
+    port; none is answered, so all wait for their ACK together."""
+    pxed = start(topo, root, timeout_ms=5000)
+    res = probe(topo, "many", SERVER_ADDR, "69", "f4m", "3000")
+    assert res["data1"] == 3000, res
+    assert pxed.stop() == 0
+
+
 def probe(topo, *args, env=None, timeout=60):
     r = topo.clients[0].run(PY, PROBE, *args, timeout=timeout,
                             env={**os.environ, **(env or {})})

@@ -133,6 +133,34 @@ def fetch_windowed(host, port, name, out, mode, blksize, window):
     return {"bytes": len(data), "blocks": got, "window": window}
 
 
+def many(host, port, name, count):
+    """`count` requests from as many sockets at once, none answered
+    further: how many distinct transfer ports sent DATA 1."""
+    import resource
+    import select
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    by_fd = {}
+    poller = select.epoll()
+    for _ in range(count):
+        s = udp()
+        s.setblocking(False)
+        by_fd[s.fileno()] = s
+        poller.register(s, select.EPOLLIN)
+        s.sendto(rrq(name.encode()), (host, port))
+    tids = set()
+    deadline = time.monotonic() + 30
+    while by_fd and time.monotonic() < deadline:
+        for fd, _ in poller.poll(1.0):
+            s = by_fd.pop(fd)
+            pkt, peer = s.recvfrom(70000)
+            if pkt[:4] == struct.pack("!HH", OP_DATA, 1):
+                tids.add(peer[1])
+            poller.unregister(fd)
+            s.close()
+    return {"data1": len(tids)}
+
+
 def poke(tid, block):
     """An ACK from another port: it must be answered with error 5."""
     s = udp(2.0)
@@ -167,6 +195,8 @@ def main(argv):
     elif cmd == "windowed":
         res = fetch_windowed(host, port, argv[4], argv[5], argv[6],
                              int(argv[7]), int(argv[8]))
+    elif cmd == "many":
+        res = many(host, port, argv[4], int(argv[5]))
     elif cmd == "stranger":
         res = fetch(host, port, argv[4], argv[5], stranger=True)
     else:
