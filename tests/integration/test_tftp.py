@@ -71,11 +71,12 @@ def topo(topo):
     return topo
 
 
-def start(topo, root, timeout_ms=200, extra=""):
+def start(topo, root, timeout_ms=200, extra="", server_extra=""):
     conf = f"""[server]
 interface = {topo.server_if}
 address = {SERVER_ADDR}
 state-dir = {topo.tmp}/state
+{server_extra}
 
 [tftp]
 root = {root}
@@ -313,6 +314,21 @@ def test_windows_small_blocks(topo, root, mode, name):
     assert res["window"] == 16 and res["blocks"] > 16 * 10
     with open(out, "rb") as a, open(os.path.join(root, name), "rb") as b:
         assert a.read() == b.read()
+
+
+def test_after_privilege_drop(topo, tmp_path):
+    """Port 69 is bound and the root opened before the drop to 'nobody';
+    transfers made afterwards (sockets, reads, GSO) still work."""
+    served = tmp_path / "served"
+    os.makedirs(served)
+    os.chmod(served, 0o755)
+    write_random(str(served / "kernel"), 2 * MIB)
+    os.chmod(served / "kernel", 0o644)
+    pxed = start(topo, str(served), server_extra="user = nobody")
+    pxed.wait_log("running as nobody", stage="dropping privileges")
+    fetch_ok(topo, str(served), "atftp", "kernel", timeout=30)
+    fetch_ok(topo, str(served), "tftp-hpa", "kernel", timeout=30)
+    assert pxed.stop() == 0
 
 
 def test_write_refused(topo, root):
