@@ -147,7 +147,8 @@ struct config_profile {
 	char *name;
 	char *label;              /* menu text; NULL: the name */
 	char *tree;               /* a [tree] name */
-	char *kernel;             /* paths inside the tree */
+	char *kernel;             /* paths inside the tree; NULL: found from
+				     its .treeinfo (boot/profile.c) */
 	char *initrd;
 	char *append;             /* kernel command line, with ${vars} */
 	char *kickstart;          /* a template file, served per client */

@@ -363,10 +363,6 @@ static void validate_profiles(struct config_parser *p)
 			config_error_at(p, pr->file, pr->tree_line,
 					"profile %s: unknown tree '%s'",
 					pr->name, pr->tree);
-		if (!pr->kernel || !pr->initrd)
-			config_error_at(p, pr->file, pr->line,
-					"profile %s needs 'kernel' and 'initrd' "
-					"(paths inside its tree)", pr->name);
 		if (pr->via == CONFIG_VIA_IPXE && !c->http.enabled)
 			config_error_at(p, pr->file, pr->line,
 					"profile %s: boot-via = ipxe needs "

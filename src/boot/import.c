@@ -16,9 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Metadata files are small; larger ones are not what we look for. */
-#define IMPORT_FILE_MAX (256u << 10)
-
 /* One line of `text` from *pos, trimmed, into buf; false at the end. */
 static bool next_line(const char *text, size_t len, size_t *pos, char *buf,
 		      size_t size)
@@ -190,9 +187,10 @@ int import_parse_disk_info(const char *text, size_t len,
 
 /* --- the image --- */
 
-static int iso_read(const struct iso_image *img, const char *path,
-		    char **ret, size_t *ret_len)
+static int iso_read(void *data, const char *path, char **ret,
+		    size_t *ret_len)
 {
+	const struct iso_image *img = data;
 	struct iso_entry e;
 	ssize_t n;
 	int r;
@@ -214,21 +212,21 @@ static int iso_read(const struct iso_image *img, const char *path,
 	return 0;
 }
 
-static bool iso_has_file(const struct iso_image *img, const char *path)
+static bool iso_exists(void *data, const char *path)
 {
 	struct iso_entry e;
 
-	return iso_image_lookup(img, path, &e) == 0 && !e.is_dir;
+	return iso_image_lookup(data, path, &e) == 0 && !e.is_dir;
 }
 
-/* The first kernel/initrd pair of `pairs` that the image holds. */
-static bool pick_pair(const struct iso_image *img,
+/* The first kernel/initrd pair of `pairs` that the source holds. */
+static bool pick_pair(const struct import_source *src,
 		      const char *const (*pairs)[2], size_t n,
 		      struct import_info *info)
 {
 	for (size_t i = 0; i < n; i++)
-		if (iso_has_file(img, pairs[i][0]) &&
-		    iso_has_file(img, pairs[i][1])) {
+		if (src->exists(src->data, pairs[i][0]) &&
+		    src->exists(src->data, pairs[i][1])) {
 			copy_str(info->kernel, pairs[i][0]);
 			copy_str(info->initrd, pairs[i][1]);
 			return true;
@@ -256,14 +254,14 @@ static const char *const ubuntu_pairs[][2] = {
 typedef int import_parse_fn(const char *text, size_t len,
 			    struct import_info *ret);
 
-static int try_marker(const struct iso_image *img, const char *path,
+static int try_marker(const struct import_source *src, const char *path,
 		      import_parse_fn *parse, struct import_info *ret)
 {
 	char *text;
 	size_t len;
 	int r;
 
-	r = iso_read(img, path, &text, &len);
+	r = src->read(src->data, path, &text, &len);
 	if (r < 0)
 		return r == -ENOMEM ? r : -ENOENT;
 	r = parse(text, len, ret);
@@ -271,28 +269,38 @@ static int try_marker(const struct iso_image *img, const char *path,
 	return r < 0 ? -ENOENT : 0;
 }
 
-int import_detect(const struct iso_image *img, struct import_info *ret)
+int import_detect_source(const struct import_source *src,
+			 struct import_info *ret)
 {
 	int r;
 
-	r = try_marker(img, ".treeinfo", import_parse_treeinfo, ret);
+	r = try_marker(src, ".treeinfo", import_parse_treeinfo, ret);
 	if (r == -ENOENT)
-		r = try_marker(img, ".discinfo", import_parse_discinfo, ret);
+		r = try_marker(src, ".discinfo", import_parse_discinfo, ret);
 	if (r == 0) {
 		/* .treeinfo names the pair; check that it is really there. */
-		if (ret->kernel[0] && iso_has_file(img, ret->kernel) &&
-		    ret->initrd[0] && iso_has_file(img, ret->initrd))
+		if (ret->kernel[0] && src->exists(src->data, ret->kernel) &&
+		    ret->initrd[0] && src->exists(src->data, ret->initrd))
 			return 0;
-		return pick_pair(img, PAIRS(anaconda_pairs), ret) ? 0 : -ENOENT;
+		return pick_pair(src, PAIRS(anaconda_pairs), ret) ? 0 : -ENOENT;
 	}
 	if (r != -ENOENT)
 		return r;
-	r = try_marker(img, ".disk/info", import_parse_disk_info, ret);
+	r = try_marker(src, ".disk/info", import_parse_disk_info, ret);
 	if (r < 0)
 		return r;
 	if (ret->family == IMPORT_DEBIAN)
-		return pick_pair(img, PAIRS(debian_pairs), ret) ? 0 : -ENOENT;
-	return pick_pair(img, PAIRS(ubuntu_pairs), ret) ? 0 : -ENOENT;
+		return pick_pair(src, PAIRS(debian_pairs), ret) ? 0 : -ENOENT;
+	return pick_pair(src, PAIRS(ubuntu_pairs), ret) ? 0 : -ENOENT;
+}
+
+int import_detect(const struct iso_image *img, struct import_info *ret)
+{
+	const struct import_source src = {
+		iso_read, iso_exists, (void *)img
+	};
+
+	return import_detect_source(&src, ret);
 }
 
 /* --- the config --- */

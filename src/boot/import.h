@@ -46,10 +46,25 @@ int import_parse_discinfo(const char *text, size_t len,
 int import_parse_disk_info(const char *text, size_t len,
 			   struct import_info *ret);
 
+/* Metadata files are small; larger ones are not what we look for. */
+#define IMPORT_FILE_MAX (256u << 10)
+
+/* Where the markers are read from: an ISO image, or a served tree. */
+struct import_source {
+	/* 0 and a malloc'ed copy of the file (at most IMPORT_FILE_MAX). */
+	int (*read)(void *data, const char *path, char **ret,
+		    size_t *ret_len);
+	bool (*exists)(void *data, const char *path);   /* a regular file */
+	void *data;
+};
+
 /*
- * Look at `img`: 0 and what it is, -ENOENT if none of the markers above
- * is there (or names no kernel and initrd present in the image), -ENOMEM.
+ * Look at `src`: 0 and what it is, -ENOENT if none of the markers above
+ * is there (or names no kernel and initrd present in the tree), -ENOMEM.
  */
+int import_detect_source(const struct import_source *src,
+			 struct import_info *ret);
+/* The same for an ISO image. */
 int import_detect(const struct iso_image *img, struct import_info *ret);
 
 /* RHEL 7 and older want repo=/ks= rather than inst.repo=/inst.ks=. */

@@ -187,9 +187,9 @@ static void ipxe_header(FILE *f, const struct boot_view *v)
 		return;
 	}
 	fprintf(f, "menu %s\n", c->menu.title);
-	for (size_t i = 0; i < c->n_profiles; i++)
-		fprintf(f, "item %s %s\n", c->profiles[i].name,
-			label_of(&c->profiles[i]));
+	for (size_t i = 0; i < v->n_profiles; i++)
+		fprintf(f, "item %s %s\n", v->profiles[i].name,
+			label_of(&v->profiles[i]));
 	fputs("item local Boot from the local disk\n", f);
 	/* Escape (or a failed menu) boots from the disk. */
 	fprintf(f, "choose --default %s --timeout %u target || goto local\n"
@@ -234,13 +234,12 @@ static int render_entry(FILE *f, enum boot_menu_format fmt,
 static int render_entries(FILE *f, enum boot_menu_format fmt,
 			  const struct boot_view *v)
 {
-	const struct config *c = v->config;
 	int r;
 
 	if (v->profile)
 		return render_entry(f, fmt, v, v->profile);
-	for (size_t i = 0; i < c->n_profiles; i++) {
-		r = render_entry(f, fmt, v, &c->profiles[i]);
+	for (size_t i = 0; i < v->n_profiles; i++) {
+		r = render_entry(f, fmt, v, &v->profiles[i]);
 		if (r < 0)
 			return r;
 	}

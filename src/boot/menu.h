@@ -42,7 +42,10 @@ extern const char *const boot_var_names[BOOT_VARS];
 
 /* Who asks and where from; the strings are the caller's. */
 struct boot_view {
-	const struct config *config;     /* profiles and [menu] */
+	const struct config *config;     /* [menu] */
+	/* The profiles with kernel and initrd known (see boot/profile.c). */
+	const struct config_profile *profiles;
+	size_t n_profiles;
 	const struct config_profile *profile;  /* the host's, or NULL: menu */
 	const char *server;
 	const char *server_url;

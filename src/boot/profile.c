@@ -10,6 +10,7 @@
  */
 #include "boot/profile.h"
 
+#include "boot/import.h"
 #include "boot/menu.h"
 #include "http/template.h"
 
@@ -37,8 +38,17 @@ struct loader_file {
 	const char *path;
 };
 
+/* Kernel and initrd of a profile that names none: from its tree. */
+struct found_paths {
+	char kernel[IMPORT_STR_MAX];
+	char initrd[IMPORT_STR_MAX];
+};
+
 struct boot_profiles {
 	const struct config *config;
+	/* config->profiles with kernel and initrd filled in; what is served */
+	struct config_profile *profiles;
+	struct found_paths *found;
 	struct server_addr servers[MAX_SERVER_ADDRS];
 	size_t n_servers;
 	struct http_template **kickstarts;   /* by profile index, or NULL */
@@ -46,14 +56,6 @@ struct boot_profiles {
 };
 
 /* --- what a client is --- */
-
-const struct config_profile *boot_profile_for_mac(const struct config *config,
-						  const uint8_t mac[6])
-{
-	const struct config_host *h = config_host_by_mac(config, mac);
-
-	return h && h->profile ? config_profile_find(config, h->profile) : NULL;
-}
 
 /*
  * "52-54-00-12-34-56" (pxelinux and iPXE's hexhyp) or with ':' (GRUB's
@@ -91,6 +93,16 @@ static const struct config_host *host_by_client(const struct config *c,
 	return NULL;
 }
 
+/* The served copy of `h`'s profile, or NULL. */
+static const struct config_profile *served_profile(
+	const struct boot_profiles *b, const struct config_host *h)
+{
+	const struct config_profile *pr =
+		h->profile ? config_profile_find(b->config, h->profile) : NULL;
+
+	return pr ? &b->profiles[pr - b->config->profiles] : NULL;
+}
+
 struct view_bufs {
 	char server[INET_ADDRSTRLEN];
 	char url[INET_ADDRSTRLEN + 16];
@@ -126,8 +138,9 @@ static void view_init(const struct boot_profiles *b,
 			 h->mac[2], h->mac[3], h->mac[4], h->mac[5]);
 	*v = (struct boot_view){
 		.config = c,
-		.profile = h && h->profile ? config_profile_find(c, h->profile)
-					   : NULL,
+		.profiles = b->profiles,
+		.n_profiles = c->n_profiles,
+		.profile = h ? served_profile(b, h) : NULL,
 		.server = bufs->server,
 		.server_url = bufs->url,
 		.mac = bufs->mac,
@@ -189,6 +202,7 @@ static int gen_pxelinux(const char *rest, const struct fs_client *fc,
 static int grub_hook(const struct boot_profiles *b, const char *mac_colons,
 		     void **ret_data, size_t *ret_size)
 {
+	const struct config_host *h;
 	char hyphens[18];
 	uint8_t mac[6];
 
@@ -196,8 +210,9 @@ static int grub_hook(const struct boot_profiles *b, const char *mac_colons,
 		return -ENOENT;
 	snprintf(hyphens, sizeof(hyphens), "%02x-%02x-%02x-%02x-%02x-%02x",
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
-	return boot_grub_hook_render(boot_profile_for_mac(b->config, mac),
-				     hyphens, (char **)ret_data, ret_size);
+	h = config_host_by_mac(b->config, mac);
+	return boot_grub_hook_render(h ? served_profile(b, h) : NULL, hyphens,
+				     (char **)ret_data, ret_size);
 }
 
 static int gen_grub(const char *rest, const struct fs_client *fc,
@@ -248,7 +263,7 @@ static int gen_kickstart(const char *rest, const struct fs_client *fc,
 	if (len < 4 || strcmp(rest + len - 3, ".ks"))
 		return -ENOENT;
 	for (size_t i = 0; i < c->n_profiles; i++) {
-		const struct config_profile *pr = &c->profiles[i];
+		const struct config_profile *pr = &b->profiles[i];
 
 		if (!b->kickstarts[i] || strlen(pr->name) != len - 3 ||
 		    strncmp(pr->name, rest, len - 3))
@@ -430,6 +445,84 @@ static int append_check(const struct config_profile *pr, char **ret_error)
 	return r;
 }
 
+/* A tree of the namespace as boot/import.h reads it. */
+struct tree_source {
+	const struct fs_namespace *ns;
+	const char *tree;
+};
+
+static int tree_open(const struct tree_source *t, const char *path,
+		     struct fs_file *f)
+{
+	char *full;
+	int r;
+
+	if (asprintf(&full, "%s/%s", t->tree, path) < 0)
+		return -ENOMEM;
+	r = fs_open(t->ns, FS_PROTO_TFTP, full, strlen(full), NULL, f);
+	free(full);
+	return r;
+}
+
+static int tree_read(void *data, const char *path, char **ret,
+		     size_t *ret_len)
+{
+	struct fs_file f = FS_FILE_INIT;
+	int r = tree_open(data, path, &f);
+
+	if (r >= 0 && f.size > IMPORT_FILE_MAX)
+		r = -EFBIG;
+	if (r >= 0 && !(*ret = malloc(f.size ? f.size : 1)))
+		r = -ENOMEM;
+	if (r >= 0 && f.fd < 0)
+		memcpy(*ret, f.data, f.size);
+	else if (r >= 0 &&
+		 pread(f.fd, *ret, f.size, (off_t)f.offset) != (ssize_t)f.size) {
+		free(*ret);
+		r = -EIO;
+	}
+	*ret_len = f.size;
+	fs_file_close(&f);
+	return r;
+}
+
+static bool tree_exists(void *data, const char *path)
+{
+	struct fs_file f = FS_FILE_INIT;
+	int r = tree_open(data, path, &f);
+
+	fs_file_close(&f);
+	return r >= 0;
+}
+
+/* A profile without kernel or initrd boots what its tree says. */
+static int profile_complete(struct boot_profiles *b,
+			    const struct fs_namespace *ns, size_t i,
+			    char **ret_error)
+{
+	struct config_profile *pr = &b->profiles[i];
+	struct tree_source t = { ns, pr->tree };
+	const struct import_source src = { tree_read, tree_exists, &t };
+	struct import_info info;
+	int r;
+
+	if (pr->kernel && pr->initrd)
+		return 0;
+	r = import_detect_source(&src, &info);
+	if (r < 0)
+		return fail(ret_error, r, "%s:%u: profile %s: no 'kernel' and "
+			    "'initrd', and tree %s names none (looked for "
+			    ".treeinfo, .discinfo, .disk/info)", pr->file,
+			    pr->line, pr->name, pr->tree);
+	memcpy(b->found[i].kernel, info.kernel, sizeof(info.kernel));
+	memcpy(b->found[i].initrd, info.initrd, sizeof(info.initrd));
+	if (!pr->kernel)
+		pr->kernel = b->found[i].kernel;
+	if (!pr->initrd)
+		pr->initrd = b->found[i].initrd;
+	return 0;
+}
+
 static int profiles_check(struct boot_profiles *b,
 			  const struct fs_namespace *ns, char **ret_error)
 {
@@ -437,9 +530,10 @@ static int profiles_check(struct boot_profiles *b,
 	int r;
 
 	for (size_t i = 0; i < c->n_profiles; i++) {
-		const struct config_profile *pr = &c->profiles[i];
+		const struct config_profile *pr = &b->profiles[i];
 
-		if ((r = check_in_tree(ns, pr, "kernel", pr->kernel,
+		if ((r = profile_complete(b, ns, i, ret_error)) < 0 ||
+		    (r = check_in_tree(ns, pr, "kernel", pr->kernel,
 				       ret_error)) < 0 ||
 		    (r = check_in_tree(ns, pr, "initrd", pr->initrd,
 				       ret_error)) < 0 ||
@@ -500,10 +594,15 @@ int boot_profiles_new(const struct config *config, struct fs_namespace *ns,
 		return -ENOMEM;
 	b->config = config;
 	b->kickstarts = calloc(config->n_profiles, sizeof(*b->kickstarts));
-	if (!b->kickstarts) {
+	b->found = calloc(config->n_profiles, sizeof(*b->found));
+	b->profiles = malloc(config->n_profiles * sizeof(*b->profiles));
+	if (!b->kickstarts || !b->found || !b->profiles) {
 		boot_profiles_free(b);
 		return -ENOMEM;
 	}
+	/* Shallow copies: the strings stay the config's, or found[]'s. */
+	memcpy(b->profiles, config->profiles,
+	       config->n_profiles * sizeof(*b->profiles));
 	servers_collect(b);
 	r = profiles_check(b, ns, ret_error);
 	if (r >= 0)
@@ -523,6 +622,8 @@ struct boot_profiles *boot_profiles_free(struct boot_profiles *b)
 	for (size_t i = 0; b->kickstarts && i < b->config->n_profiles; i++)
 		http_template_free(b->kickstarts[i]);
 	free(b->kickstarts);
+	free(b->found);
+	free(b->profiles);
 	free(b);
 	return NULL;
 }

@@ -27,19 +27,16 @@ struct boot_profiles;
 
 /*
  * Check the profiles against `ns` (kernel and initrd present in their
- * tree, append lines and kickstart templates valid) and register the
- * generators in `ns`, which must not be published yet. Both `config` and
- * `ns` must outlive the result. Without profiles, *ret is NULL and
- * nothing is registered. On failure, a negative errno and a malloc'ed
- * "FILE:LINE: ..." message.
+ * tree, or found from its .treeinfo, .discinfo or .disk/info when the
+ * profile names none; append lines and kickstart templates valid) and
+ * register the generators in `ns`, which must not be published yet. Both
+ * `config` and `ns` must outlive the result. Without profiles, *ret is
+ * NULL and nothing is registered. On failure, a negative errno and a
+ * malloc'ed "FILE:LINE: ..." message.
  */
 int boot_profiles_new(const struct config *config, struct fs_namespace *ns,
 		      struct boot_profiles **ret, char **ret_error);
 /* Takes NULL; returns NULL. */
 struct boot_profiles *boot_profiles_free(struct boot_profiles *b);
-
-/* The profile `mac` boots straight, or NULL (the menu). */
-const struct config_profile *boot_profile_for_mac(const struct config *config,
-						  const uint8_t mac[6]);
 
 #endif

@@ -254,3 +254,46 @@ def test_reload_changes_what_clients_get(served):
         in p.log()
     assert "DEFAULT local\n" in tftp_get(served,
                                          "pxelinux.cfg/default").decode()
+
+
+def test_kernel_and_initrd_found_from_the_tree(tmp_path):
+    """A profile that names only its tree boots what the tree's .treeinfo
+    (a directory) or .disk/info (a Debian image) says; a tree with neither
+    is an error naming the profile's line."""
+    from netns import PXED_BIN
+    from test_boot_import import make_iso
+    tmp = str(tmp_path)
+    text = config(tmp)
+    with open(os.path.join(tmp, "tree", ".treeinfo"), "w") as f:
+        f.write("[general]\nfamily = Test\nversion = 1\narch = x86_64\n"
+                "[images-x86_64]\nkernel = images/pxeboot/vmlinuz\n"
+                "initrd = images/pxeboot/initrd.img\n")
+    debian = make_iso(tmp, "debian")
+    text = (text.replace("kernel = images/pxeboot/vmlinuz\n"
+                         "initrd = images/pxeboot/initrd.img\n", "")
+            + f"\n[tree deb]\niso = {debian}\n\n[profile deb]\ntree = deb\n")
+    conf = tmp_path / "found.conf"
+    conf.write_text(text)
+    r = subprocess.run([PXED_BIN, "check", "-c", str(conf)],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    os.unlink(os.path.join(tmp, "tree", ".treeinfo"))
+    r = subprocess.run([PXED_BIN, "check", "-c", str(conf)],
+                       capture_output=True, text=True, timeout=30)
+    line = text.splitlines().index("[profile ks]") + 1
+    assert r.returncode == 1
+    assert (f"{conf}:{line}: profile ks: no 'kernel' and 'initrd', and tree "
+            "rhel names none") in r.stderr, r.stderr
+
+
+def test_menu_with_kernels_found_from_trees(dtopo):  # noqa: F811
+    from test_boot_import import make_iso
+    text = config(dtopo.tmp)
+    debian = make_iso(dtopo.tmp, "debian")
+    dtopo.start_pxed(text + f"\n[tree deb]\niso = {debian}\n\n"
+                     "[profile deb]\ntree = deb\n")
+    dtopo.clients[0].run("ip", "addr", "add", f"{STRANGER_ADDR}/24", "dev",
+                         "c0")
+    menu = http_get(dtopo, "pxelinux.cfg/default", source=STRANGER_ADDR)
+    assert ("LABEL deb\n  MENU LABEL deb\n  KERNEL /deb/install.amd/vmlinuz\n"
+            "  INITRD /deb/install.amd/initrd.gz\n") in menu, menu

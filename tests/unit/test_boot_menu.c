@@ -56,6 +56,8 @@ static int setup(void **state)
 	assert_non_null(fx->config);
 	fx->view = (struct boot_view){
 		.config = fx->config,
+		.profiles = fx->config->profiles,
+		.n_profiles = fx->config->n_profiles,
 		.server = "172.25.254.100",
 		.server_url = "http://172.25.254.100",
 		.mac = "52:54:00:12:34:56",

@@ -132,8 +132,6 @@ static void test_errors_have_lines(void **state)
 		     10, "unknown tree 'nope'");
 	expect_error(BASE "[profile ks]\nkernel = k\ninitrd = i\n", 9,
 		     "needs 'tree'");
-	expect_error(BASE "[profile ks]\ntree = rhel7\nkernel = k\n", 9,
-		     "needs 'kernel' and 'initrd'");
 	expect_error(BASE PROFILE "kernel = k\n", 13, "set twice");
 	expect_error(BASE PROFILE "[profile ks]\n", 13, "already defined");
 	expect_error(BASE "[profile local]\n", 9, "not 'local'");
