@@ -728,6 +728,26 @@ static void name_for_log(char dst[TFTP_NAME_SHOWN],
 	dst[n] = '\0';
 }
 
+/*
+ * A request from the port of a transfer in progress: the same file
+ * before any data was acknowledged is the client repeating itself (our
+ * answer is slow or lost): ignored, the transfer's timer answers it.
+ * Anything else means the client moved on, as PXE ROMs that reuse their
+ * port after a tsize query do: the old transfer ends. True: ignore.
+ */
+static bool supersede(struct tftp_server *s,
+		      const struct tftp_request_ctx *ctx, const char *name)
+{
+	struct tftp_transfer *old = transfer_find(s, &ctx->peer);
+
+	if (!old)
+		return false;
+	if (old->xfer.base <= 1 && !strcmp(old->name, name))
+		return true;
+	transfer_end(old, "superseded");
+	return false;
+}
+
 static void handle_request(struct tftp_server *s, const uint8_t *buf,
 			   size_t len, const struct tftp_request_ctx *ctx)
 {
@@ -755,8 +775,8 @@ static void handle_request(struct tftp_server *s, const uint8_t *buf,
 			    "writing is not allowed");
 		return;
 	}
-	/* The client sent it again before our first answer reached it. */
-	if (transfer_find(s, &ctx->peer))
+	name_for_log(name, &p.request);
+	if (supersede(s, ctx, name))
 		return;
 	if (s->n_transfers >= TFTP_TRANSFERS_MAX) {
 		log_limited(LOG_LEVEL_WARN, "tftp: %u transfers at once, "
@@ -764,7 +784,6 @@ static void handle_request(struct tftp_server *s, const uint8_t *buf,
 		reply_error(s, ctx, TFTP_ERR_NOT_DEFINED, "server busy");
 		return;
 	}
-	name_for_log(name, &p.request);
 	log_debug("tftp: RRQ %s from %s:%u", name, addr,
 		  ntohs(ctx->peer.sin_port));
 	r = transfer_start(s, &p.request, ctx, name);

@@ -273,6 +273,20 @@ def test_wrong_tid_gets_error_5(topo, root):
     assert filecmp.cmp(out, os.path.join(root, "f4m"), shallow=False)
 
 
+def test_request_from_a_busy_port(topo, root):
+    """A new file asked from the port of an unfinished transfer (PXE ROMs
+    reuse their port after a tsize query) starts a new transfer; the same
+    request repeated does not start a third."""
+    pxed = start(topo, root, timeout_ms=300)
+    res = probe(topo, "reuse", SERVER_ADDR, "69", "f1k", "f4m")
+    first, second = res["replies"]
+    assert first["tsize"] == str(KIB) and second["tsize"] == str(4 * MIB)
+    assert first["port"] != second["port"]
+    # only the second transfer's OACK retransmissions, if anything
+    assert set(res["heard"]) <= {second["port"]}, res
+    pxed.wait_log("superseded f1k", stage="ending the first transfer")
+
+
 def test_options_negotiated(topo, root):
     """blksize is capped by the veth's MTU (1500 - 32), tsize is the real
     size, the window is bounded in bytes, unknown options are ignored."""

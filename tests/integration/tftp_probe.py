@@ -161,6 +161,28 @@ def many(host, port, name, count):
     return {"data1": len(tids)}
 
 
+def reuse(host, port, first, second):
+    """From one socket: RRQ `first` (tsize), unanswered; RRQ `second`
+    twice. Which tsize and port answered each, and the ports heard
+    after the repeat."""
+    s = udp(1.0)
+    replies = []
+    for name in (first, second):
+        s.sendto(rrq(name.encode(), options={"tsize": 0}), (host, port))
+        pkt, peer = s.recvfrom(70000)
+        replies.append({"tsize": decode(pkt)["options"]["tsize"],
+                        "port": peer[1]})
+    s.sendto(rrq(second.encode(), options={"tsize": 0}), (host, port))
+    heard = set()
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:
+        try:
+            heard.add(s.recvfrom(70000)[1][1])
+        except socket.timeout:
+            break
+    return {"replies": replies, "heard": sorted(heard)}
+
+
 def poke(tid, block):
     """An ACK from another port: it must be answered with error 5."""
     s = udp(2.0)
@@ -197,6 +219,8 @@ def main(argv):
                              int(argv[7]), int(argv[8]))
     elif cmd == "many":
         res = many(host, port, argv[4], int(argv[5]))
+    elif cmd == "reuse":
+        res = reuse(host, port, argv[4], argv[5])
     elif cmd == "stranger":
         res = fetch(host, port, argv[4], argv[5], stranger=True)
     else:
