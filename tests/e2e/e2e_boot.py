@@ -16,8 +16,12 @@ bench/boot alike:
                kernel and "PXED-E2E:" lines), every wait bounded, and
                returns the timeline, or raises BootError naming the stage.
 
+Firmware: "bios" (SeaBIOS + QEMU's iPXE PXE ROM), "uefi" (OVMF booting
+through QEMU's iPXE EFI ROM), "uefi-native" (OVMF's own virtio-net driver
+and PXE stack, no option ROM: what most real UEFI machines do).
+
 Run as a program it boots once and prints the stages as they happen:
-  python3 tests/e2e/e2e_boot.py --server dnsmasq --firmware bios
+  python3 tests/e2e/e2e_boot.py --server pxed --firmware uefi [--profiles tftp]
 """
 import argparse
 import hashlib
