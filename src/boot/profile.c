@@ -13,6 +13,7 @@
 #include "boot/import.h"
 #include "boot/menu.h"
 #include "http/template.h"
+#include "log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -579,6 +580,30 @@ static int generators_add(struct boot_profiles *b, struct fs_namespace *ns)
 	return 0;
 }
 
+/*
+ * Loaders are found on the machine, so a missing one is no config error;
+ * but clients of that kind will get no boot file: say which package.
+ */
+static void loaders_warn(const struct config *c)
+{
+	static const struct {
+		enum config_loader loader;
+		const char *what;
+	} needed[] = {
+		{ CONFIG_LOADER_PXELINUX, "BIOS clients (package pxelinux)" },
+		{ CONFIG_LOADER_LDLINUX, "pxelinux (package syslinux-common)" },
+		{ CONFIG_LOADER_GRUB_X64, "UEFI clients (package "
+					  "grub-efi-amd64-bin)" },
+		{ CONFIG_LOADER_IPXE_BIOS, "boot-via = ipxe (package ipxe)" },
+	};
+
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		if (!c->bootloaders.path[needed[i].loader])
+			log_warn("no %s found for %s; set it in [bootloaders]",
+				 config_loader_name(needed[i].loader),
+				 needed[i].what);
+}
+
 int boot_profiles_new(const struct config *config, struct fs_namespace *ns,
 		      struct boot_profiles **ret, char **ret_error)
 {
@@ -607,6 +632,8 @@ int boot_profiles_new(const struct config *config, struct fs_namespace *ns,
 	r = profiles_check(b, ns, ret_error);
 	if (r >= 0)
 		r = generators_add(b, ns);
+	if (r >= 0)
+		loaders_warn(config);
 	if (r < 0) {
 		boot_profiles_free(b);
 		return r;
