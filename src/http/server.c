@@ -47,7 +47,8 @@
 
 struct http_server {
 	int listen_fd;             /* ours until libmicrohttpd takes it */
-	int log_fd;                /* access log; -1: the main log */
+	int log_fd;                /* access log (under lock); -1: main log */
+	char *log_path;
 	unsigned max_connections;
 	atomic_uint connections;   /* open now, across all threads */
 	unsigned timeout_s;
@@ -470,14 +471,30 @@ static void access_write(struct http_server *srv, const struct http_access *a)
 	char line[1024];
 	size_t len = http_access_format(a, line, sizeof(line));
 
-	if (srv->log_fd < 0) {
+	ssize_t n;
+
+	if (!srv->log_path) {
 		log_info("http: %.*s", (int)len - 1, line);
 		return;
 	}
-	/* O_APPEND and one write: lines from several threads stay whole. */
-	if (write(srv->log_fd, line, len) < 0)
+	/*
+	 * O_APPEND and one write: lines from several threads stay whole.
+	 * The read lock keeps a reload from closing the descriptor (whose
+	 * number could then name another file) under the write.
+	 */
+	pthread_rwlock_rdlock(&srv->lock);
+	n = write(srv->log_fd, line, len);
+	pthread_rwlock_unlock(&srv->lock);
+	if (n < 0)
 		log_limited(LOG_LEVEL_WARN, "http: access log: %s",
 			    strerror(errno));
+}
+
+static int access_log_open(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+
+	return fd < 0 ? -errno : fd;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn,
@@ -602,11 +619,11 @@ int http_server_new(const struct config *cfg, struct http_server **ret)
 		return r;
 	}
 	if (h->access_log) {
-		srv->log_fd = open(h->access_log,
-				   O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-				   0640);
+		srv->log_path = strdup(h->access_log);
+		srv->log_fd = srv->log_path ? access_log_open(srv->log_path)
+					    : -ENOMEM;
 		if (srv->log_fd < 0) {
-			int r = -errno;
+			int r = srv->log_fd;
 
 			log_error("http: access log %s: %s", h->access_log,
 				  strerror(-r));
@@ -657,12 +674,25 @@ int http_server_start(struct http_server *srv, struct http_site *site)
 void http_server_swap(struct http_server *srv, struct http_site *site)
 {
 	struct http_site *old;
+	int fd = srv->log_path ? access_log_open(srv->log_path) : -1;
+	int old_fd = -1;
 
+	/* After the drop the file may no longer be ours to create. */
+	if (srv->log_path && fd < 0)
+		log_warn("http: cannot reopen access log %s: %s; still "
+			 "writing to the old one", srv->log_path,
+			 strerror(-fd));
 	pthread_rwlock_wrlock(&srv->lock);
 	old = srv->site;
 	srv->site = site;
+	if (fd >= 0) {
+		old_fd = srv->log_fd;
+		srv->log_fd = fd;
+	}
 	pthread_rwlock_unlock(&srv->lock);
 	http_site_free(old);
+	if (old_fd >= 0)
+		close(old_fd);
 }
 
 struct http_server *http_server_free(struct http_server *srv)
@@ -675,6 +705,7 @@ struct http_server *http_server_free(struct http_server *srv)
 		close(srv->listen_fd);
 	if (srv->log_fd >= 0)
 		close(srv->log_fd);
+	free(srv->log_path);
 	http_site_free(srv->site);
 	pthread_rwlock_destroy(&srv->lock);
 	free(srv);

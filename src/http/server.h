@@ -34,8 +34,9 @@ int http_server_start(struct http_server *srv, struct http_site *site);
  * Serve `site` from now on (ownership passes) and free the old one. When
  * this returns, no request uses the old site, its namespace or its config
  * any more: the caller may free them. Transfers already under way go on,
- * as they hold their own descriptors. The port and the access log are
- * those of the first config: changing them needs a restart.
+ * as they hold their own descriptors. The access log file is reopened
+ * (logrotate moves it, then sends SIGHUP). The port and the access log's
+ * path are those of the first config: changing them needs a restart.
  */
 void http_server_swap(struct http_server *srv, struct http_site *site);
 

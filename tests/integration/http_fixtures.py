@@ -6,6 +6,7 @@ from a client namespace."""
 import hashlib
 import os
 import subprocess
+import time
 
 from netns import SERVER_ADDR, Topology
 
@@ -37,6 +38,17 @@ def read_range(path, first, length):
     with open(path, "rb") as f:
         f.seek(first)
         return f.read(length)
+
+
+def wait_for_text(path, needle, timeout=5):
+    """The file's text once it contains `needle` (lines are written when
+    a response completes, a moment after the client has it)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = open(path).read() if os.path.exists(path) else ""
+        if needle in text or time.monotonic() > deadline:
+            return text
+        time.sleep(0.05)
 
 
 def make_big(path):

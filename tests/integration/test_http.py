@@ -4,13 +4,12 @@
 GET, listings, templates, the access log, reload, and bad input."""
 import os
 import re
-import signal
-import time
 
 import pytest
 
 from http_fixtures import (BIG, BIG_MARKS, CLIENT_ADDR, CLIENT_MAC, SECRET,
-                           HttpEnv, build_data, read_range, sha256)
+                           HttpEnv, build_data, read_range, sha256,
+                           wait_for_text)
 from netns import SERVER_ADDR
 
 
@@ -290,13 +289,8 @@ def test_methods_and_huge_header(env):
 def test_access_log(env):
     env.fetch("/srv/four.bin", "-r", "0-99")
     env.fetch("/no/such/file")
-    log_path = os.path.join(env.tmp, "access.log")
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        text = open(log_path).read()
-        if '"GET /no/such/file" 404' in text:
-            break
-        time.sleep(0.1)
+    text = wait_for_text(os.path.join(env.tmp, "access.log"),
+                         '"GET /no/such/file" 404')
     assert re.search(rf'^{re.escape(CLIENT_ADDR)} - - \[[^]]+\] '
                      r'"GET /srv/four\.bin" 206 100$', text, re.M), text
     assert re.search(rf'^{re.escape(CLIENT_ADDR)} .*"GET /no/such/file" '

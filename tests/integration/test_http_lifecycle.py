@@ -13,7 +13,7 @@ import time
 import pytest
 
 from http_fixtures import (HttpEnv, build_data, config, make_iso, sha256,
-                           write)
+                           wait_for_text, write)
 from netns import PXED_BIN, Topology
 
 
@@ -96,11 +96,17 @@ def test_reload_picks_up_changes(data, tmp_path):
         os.rename(d["iso"] + ".new", d["iso"])
         write(f"{d['tree']}/ks.cfg.tmpl", "changed ${host}\n")
         assert slow.poll() is None, "the slow download ended too soon"
+        # logrotate: the log is moved away, SIGHUP reopens it.
+        access = os.path.join(env.tmp, "access.log")
+        os.rename(access, access + ".1")
         env.pxed.signal(signal.SIGHUP)
         env.pxed.wait_log("configuration reloaded", stage="reload")
         assert env.fetch(path)[2] == b"<repomd version='2'/>\n"
         assert env.fetch("/srv/ks.cfg")[2] == b"changed ws1\n"
         assert env.status("/rhel7.0/images/pxeboot/vmlinuz") == 404
+        needle = '"GET /rhel7.0/images/pxeboot/vmlinuz" 404'
+        assert needle in wait_for_text(access, needle)
+        assert "/srv/ks.cfg" in open(access + ".1").read()
         try:
             assert slow.wait(30) == 0, slow.stderr.read()
         finally:
