@@ -4,10 +4,11 @@ loopback: the same client (atftp), the same files.
 
 For each blksize (512, 1468, 8192) and windowsize (1, 16; a peer that does
 not acknowledge windowsize runs lock-step, as a real client would with
-it), one file is fetched REPEAT times from each server; the median MB/s
-and the server's CPU seconds per GB (its cgroup's: tftpd-hpa forks a
-child per transfer) are printed, with pxed's ratio to the best
-peer. Then CONCURRENT clients fetch a 4 MiB file at once from each.
+it), one file is fetched REPEAT times from each server, the servers taking
+turns; the median MB/s and the server's CPU seconds per GB (its cgroup's:
+tftpd-hpa forks a child per transfer) are printed, with pxed's ratio to
+the best peer. Then CONCURRENT clients fetch a 4 MiB file at once from
+each.
 
 Run through bench/tftp/run, which installs the peers. Every file received
 is compared with the original; a wrong byte fails the run.
@@ -165,16 +166,26 @@ def run_one(server, root, out, blksize, window):
     return t1 - t0, cpu
 
 
-def cell(server, root, out, blksize, window):
-    runs = []
+def cell(srv, root, out, blksize, window):
+    """One table cell for every server: the runs take turns (pxed, the
+    peers, pxed again...), so that whatever else loads the machine falls
+    on all of them alike. A server that fails once is out of the cell."""
+    runs = {s.name: [] for s in srv}
     for _ in range(REPEAT):
-        r = run_one(server, root, out, blksize, window)
-        if r is None:
-            return None
-        runs.append(r)
-    secs = statistics.median(r[0] for r in runs)
-    cpu = statistics.median(r[1] for r in runs)
-    return SIZE / MIB / secs, cpu / (SIZE / 1e9)
+        for s in srv:
+            if runs[s.name] is None:
+                continue
+            r = run_one(s, root, out, blksize, window)
+            runs[s.name] = None if r is None else runs[s.name] + [r]
+    row = {}
+    for name, rs in runs.items():
+        if rs is None:
+            row[name] = None
+            continue
+        secs = statistics.median(r[0] for r in rs)
+        cpu = statistics.median(r[1] for r in rs)
+        row[name] = (SIZE / MIB / secs, cpu / (SIZE / 1e9))
+    return row
 
 
 def concurrent(server, root, outdir):
@@ -235,22 +246,23 @@ def main():
     results, windows, conc = {}, {}, {}
     try:
         for s in srv:
-            try:
-                with open(os.path.join(work, f"{s.name}.log"), "w") as log:
-                    s.start(log)
-                windows[s.name] = s.window_supported()
-                for b in BLKSIZES:
-                    for w in WINDOWS:
-                        results.setdefault((b, w), {})[s.name] = cell(
-                            s, root, os.path.join(out, "big"), b, w)
-                conc[s.name] = concurrent(s, root, out)
-            finally:
-                s.stop()
+            with open(os.path.join(work, f"{s.name}.log"), "w") as log:
+                s.start(log)
+            windows[s.name] = s.window_supported()
+        for b in BLKSIZES:
+            for w in WINDOWS:
+                results[(b, w)] = cell(srv, root, os.path.join(out, "big"),
+                                       b, w)
+        for s in srv:
+            conc[s.name] = concurrent(s, root, out)
     finally:
+        for s in srv:
+            s.stop()
         shutil.rmtree(work, ignore_errors=True)
     names = [s.name for s in srv]
     print(f"\nTFTP on loopback, {SIZE // MIB} MiB file, client atftp, "
-          f"median of {REPEAT}; s/GB = server CPU seconds per GB\n")
+          f"median of {REPEAT} runs taken in turns; s/GB = server CPU "
+          f"seconds per GB\n")
     print_table(names, results, windows)
     print(f"\n{CONCURRENT} concurrent 4 MiB transfers (blksize 1468):")
     for n in names:

@@ -4,10 +4,11 @@
  * parsed and negotiated by packet.c, each transfer is driven by the state
  * machine in transfer.c, and this file carries out what it decides.
  *
- * A window goes out in one sendmmsg(2), its file data read with one
- * preadv(2) straight into the packets, in a buffer shared by all
- * transfers (the loop is one thread): a transfer holds no data, only its
- * state, its socket and its open file.
+ * A window's file data is read with one preadv(2) straight into its
+ * packets, in a buffer shared by all transfers (the loop is one thread),
+ * and leaves with UDP GSO in one sendmsg(2) per 64 KiB, or one
+ * sendmmsg(2) where GSO does not apply: a transfer holds no data, only
+ * its state, its socket and its open file.
  */
 #include "tftp/server.h"
 
