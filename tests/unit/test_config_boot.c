@@ -201,6 +201,16 @@ static void test_dhcp_boot_files(void **state)
 	assert_string_equal(b->filename[CONFIG_BOOT_IPXE], "boot.ipxe");
 	config_free(c);
 
+	/* Each architecture gets its loader, wherever [bootloaders] says. */
+	c = load_ok(BASE PROFILE "[bootloaders]\ngrub-arm64 = /etc/hostname\n"
+		    "grub-x64 = /etc/hostname\npxelinux = /etc/hostname\n");
+	b = &c->subnets[0].boot;
+	assert_string_equal(b->filename[CONFIG_BOOT_BIOS], "pxelinux.0");
+	assert_string_equal(b->filename[CONFIG_BOOT_UEFI64], "grubx64.efi");
+	assert_string_equal(b->filename[CONFIG_BOOT_ARM64], "grubaa64.efi");
+	assert_null(b->filename[CONFIG_BOOT_DEFAULT]);
+	config_free(c);
+
 	c = load_ok("[server]\ninterface = eth0\naddress = 172.25.254.1\n"
 		    "[subnet 172.25.254.0/24]\n[tftp]\n[http]\nport = 8080\n"
 		    "[tree rhel7]\npath = /tmp\n" PROFILE "boot-via = ipxe\n"
