@@ -447,7 +447,11 @@ static int handle_request(struct dhcp_server *srv,
 		return bind_or_nak(srv, req, requested ? requested : ciaddr,
 				   reply);
 	}
-	if (requested && !ciaddr)  /* INIT-REBOOT */
+	/* INIT-REBOOT. pxed is authoritative for its subnets (as ISC's
+	 * `authoritative;`): an address it would not give is NAKed at once,
+	 * even to a client it has no record of, so a moved or reconfigured
+	 * machine does not wait out its timeouts (RFC 2131 4.3.2). */
+	if (requested && !ciaddr)
 		return bind_or_nak(srv, req, requested, reply);
 	if (ciaddr)                /* RENEWING or REBINDING */
 		return bind_or_nak(srv, req, ciaddr, reply);

@@ -18,6 +18,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -39,17 +40,18 @@ struct dhcp_socket {
 /* A reply with where to send it from; self-contained, so the writer
  * thread can send it after a reload replaced the interface list. */
 struct pending_reply {
-	struct dhcp_reply reply;
 	int fd;                 /* the socket the request came in on */
 	int ifindex;
 	char ifname[IF_NAMESIZE];
 	uint32_t server_addr;
+	struct dhcp_reply reply;  /* last: a queued copy ends with its data */
 };
 
-/* Lease changes and the ACKs that wait for them to be durable. */
+/* Lease changes and the ACKs that wait for them to be durable; each ACK
+ * is a copy sized to its length, so a backlog costs what it holds. */
 struct commit_batch {
 	struct lease_batch leases;
-	struct pending_reply *replies;
+	struct pending_reply **replies;
 	size_t n_replies;
 	size_t cap_replies;
 };
@@ -157,9 +159,12 @@ static void send_reply(const struct dhcp_service *svc,
 
 static int reply_queue(struct commit_batch *b, const struct pending_reply *p)
 {
+	size_t size = offsetof(struct pending_reply, reply.data) + p->reply.len;
+	struct pending_reply *copy;
+
 	if (b->n_replies == b->cap_replies) {
 		size_t cap = b->cap_replies ? 2 * b->cap_replies : 64;
-		struct pending_reply *grown;
+		struct pending_reply **grown;
 
 		grown = realloc(b->replies, cap * sizeof(*grown));
 		if (!grown)
@@ -167,7 +172,11 @@ static int reply_queue(struct commit_batch *b, const struct pending_reply *p)
 		b->replies = grown;
 		b->cap_replies = cap;
 	}
-	b->replies[b->n_replies++] = *p;
+	copy = malloc(size);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, p, size);
+	b->replies[b->n_replies++] = copy;
 	return 0;
 }
 
@@ -179,9 +188,11 @@ static void batch_finish(const struct dhcp_service *svc,
 		log_error("committing %zu lease changes failed: %s; %zu ACKs "
 			  "not sent, the clients will ask again",
 			  b->leases.n_changes, strerror(-result), b->n_replies);
-	else
-		for (size_t i = 0; i < b->n_replies; i++)
-			send_reply(svc, &b->replies[i]);
+	for (size_t i = 0; i < b->n_replies; i++) {
+		if (result == 0)
+			send_reply(svc, b->replies[i]);
+		free(b->replies[i]);
+	}
 	b->n_replies = 0;
 }
 

@@ -305,6 +305,14 @@ static void test_init_reboot(void **state)
 	assert_int_equal(f->reply.dest, DHCP_DEST_BROADCAST);
 	assert_int_equal(yiaddr(f), 0);
 	assert_null(dhcp_message_option(&f->parsed, DHCP_OPT_ROUTER, NULL));
+	/* A client we have no record of, asking for someone else's
+	 * address: NAK too (authoritative). */
+	test_packet_init(&t, mac_c, 4);
+	test_packet_type(&t, DHCP_MSG_REQUEST);
+	test_packet_ipv4(&t, DHCP_OPT_REQUESTED_ADDRESS, b);
+	test_packet_end(&t);
+	assert_int_equal(send_packet(f, &t), 1);
+	assert_int_equal(f->reply.type, DHCP_MSG_NAK);
 	/* An address from another network (a moved laptop): NAK. */
 	test_packet_init(&t, mac_a, 5);
 	test_packet_type(&t, DHCP_MSG_REQUEST);
