@@ -96,9 +96,9 @@ def fetch(host, port, name, out, pause_after=None, wait_file=None,
 
 
 def fetch_windowed(host, port, name, out, mode, blksize, window):
-    """RRQ with blksize and windowsize: ACK the end of each window, or
-    the last block in order when one is missing (RFC 7440); netascii is
-    decoded back to the file's bytes."""
+    """RRQ with blksize and windowsize: ACK the end of each window, and
+    the last block in order on a gap, a stale block or a timeout (RFC
+    7440); netascii is decoded back to the file's bytes."""
     s = udp(0.5)
     s.sendto(rrq(name.encode(), mode.encode(),
                  {"blksize": blksize, "windowsize": window}), (host, port))
@@ -116,7 +116,12 @@ def fetch_windowed(host, port, name, out, mode, blksize, window):
             in_window = 0
             continue
         block = struct.unpack("!H", pkt[2:4])[0]
-        if peer != tid or block != (got + 1) & 0xffff:
+        if peer != tid:
+            continue
+        if block != (got + 1) & 0xffff:
+            # a gap or a stale copy: say again where we are
+            s.sendto(struct.pack("!HH", OP_ACK, got & 0xffff), tid)
+            in_window = 0
             continue
         got, in_window = got + 1, in_window + 1
         data += pkt[4:]
