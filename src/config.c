@@ -182,6 +182,25 @@ int config_read_string(struct config_parser *p, const char *s, char **ret)
 	return 0;
 }
 
+int config_read_abs_path(struct config_parser *p, const char *s, char **ret)
+{
+	if (s[0] != '/') {
+		config_error(p, "'%s' must be an absolute path", s);
+		return -EINVAL;
+	}
+	return config_read_string(p, s, ret);
+}
+
+int config_read_port(struct config_parser *p, const char *s, uint16_t *ret)
+{
+	uint64_t n;
+
+	if (config_read_uint(p, s, 1, 65535, &n) < 0)
+		return -EINVAL;
+	*ret = (uint16_t)n;
+	return 0;
+}
+
 static char *trim(char *s)
 {
 	char *end;

@@ -187,12 +187,8 @@ static int profile_set_append(struct config_parser *p, void *obj,
 static int profile_set_kickstart(struct config_parser *p, void *obj,
 				 const char *v)
 {
-	if (v[0] != '/') {
-		config_error(p, "'%s' must be an absolute path", v);
-		return -EINVAL;
-	}
-	return config_read_string(p, v,
-				  &((struct config_profile *)obj)->kickstart);
+	return config_read_abs_path(p, v,
+				    &((struct config_profile *)obj)->kickstart);
 }
 
 static int profile_set_via(struct config_parser *p, void *obj, const char *v)

@@ -258,13 +258,8 @@ static int set_address(struct config_parser *p, void *obj, const char *v)
 
 static int set_state_dir(struct config_parser *p, void *obj, const char *v)
 {
-	struct config_server *s = obj;
-
-	if (v[0] != '/') {
-		config_error(p, "state-dir must be an absolute path");
-		return -EINVAL;
-	}
-	return config_read_string(p, v, &s->state_dir);
+	return config_read_abs_path(p, v,
+				    &((struct config_server *)obj)->state_dir);
 }
 
 static int set_user(struct config_parser *p, void *obj, const char *v)
@@ -272,24 +267,14 @@ static int set_user(struct config_parser *p, void *obj, const char *v)
 	return config_read_string(p, v, &((struct config_server *)obj)->user);
 }
 
-static int set_port(struct config_parser *p, const char *v, uint16_t *port)
-{
-	uint64_t n;
-
-	if (config_read_uint(p, v, 1, 65535, &n) < 0)
-		return -EINVAL;
-	*port = (uint16_t)n;
-	return 0;
-}
-
 static int set_dhcp_port(struct config_parser *p, void *obj, const char *v)
 {
-	return set_port(p, v, &((struct config_server *)obj)->dhcp_port);
+	return config_read_port(p, v, &((struct config_server *)obj)->dhcp_port);
 }
 
 static int set_proxy_port(struct config_parser *p, void *obj, const char *v)
 {
-	return set_port(p, v, &((struct config_server *)obj)->proxy_port);
+	return config_read_port(p, v, &((struct config_server *)obj)->proxy_port);
 }
 
 static int set_log_dhcp(struct config_parser *p, void *obj, const char *v)

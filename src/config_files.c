@@ -10,25 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int read_abs_path(struct config_parser *p, const char *v, char **ret)
-{
-	if (v[0] != '/') {
-		config_error(p, "'%s' must be an absolute path", v);
-		return -EINVAL;
-	}
-	return config_read_string(p, v, ret);
-}
-
-static int read_port(struct config_parser *p, const char *v, uint16_t *ret)
-{
-	uint64_t n;
-
-	if (config_read_uint(p, v, 1, 65535, &n) < 0)
-		return -EINVAL;
-	*ret = (uint16_t)n;
-	return 0;
-}
-
 /* --- [tftp] --- */
 
 static int tftp_begin(struct config_parser *p, const char *arg)
@@ -53,12 +34,12 @@ static int tftp_set_enable(struct config_parser *p, void *obj, const char *v)
 
 static int tftp_set_root(struct config_parser *p, void *obj, const char *v)
 {
-	return read_abs_path(p, v, &((struct config_tftp *)obj)->root);
+	return config_read_abs_path(p, v, &((struct config_tftp *)obj)->root);
 }
 
 static int tftp_set_port(struct config_parser *p, void *obj, const char *v)
 {
-	return read_port(p, v, &((struct config_tftp *)obj)->port);
+	return config_read_port(p, v, &((struct config_tftp *)obj)->port);
 }
 
 static int tftp_set_blksize_max(struct config_parser *p, void *obj,
@@ -132,18 +113,18 @@ static int http_set_enable(struct config_parser *p, void *obj, const char *v)
 
 static int http_set_root(struct config_parser *p, void *obj, const char *v)
 {
-	return read_abs_path(p, v, &((struct config_http *)obj)->root);
+	return config_read_abs_path(p, v, &((struct config_http *)obj)->root);
 }
 
 static int http_set_port(struct config_parser *p, void *obj, const char *v)
 {
-	return read_port(p, v, &((struct config_http *)obj)->port);
+	return config_read_port(p, v, &((struct config_http *)obj)->port);
 }
 
 static int http_set_access_log(struct config_parser *p, void *obj,
 			       const char *v)
 {
-	return read_abs_path(p, v, &((struct config_http *)obj)->access_log);
+	return config_read_abs_path(p, v, &((struct config_http *)obj)->access_log);
 }
 
 static int http_set_max_connections(struct config_parser *p, void *obj,
@@ -220,12 +201,12 @@ static void *tree_object(struct config_parser *p, size_t index)
 
 static int tree_set_iso(struct config_parser *p, void *obj, const char *v)
 {
-	return read_abs_path(p, v, &((struct config_tree *)obj)->iso);
+	return config_read_abs_path(p, v, &((struct config_tree *)obj)->iso);
 }
 
 static int tree_set_path(struct config_parser *p, void *obj, const char *v)
 {
-	return read_abs_path(p, v, &((struct config_tree *)obj)->path);
+	return config_read_abs_path(p, v, &((struct config_tree *)obj)->path);
 }
 
 static const struct config_key tree_keys[] = {

@@ -65,6 +65,8 @@ int config_read_uint(struct config_parser *p, const char *s, uint64_t min,
 int config_read_bool(struct config_parser *p, const char *s, bool *ret);
 int config_read_mac(struct config_parser *p, const char *s, uint8_t mac[6]);
 int config_read_string(struct config_parser *p, const char *s, char **ret);
+int config_read_abs_path(struct config_parser *p, const char *s, char **ret);
+int config_read_port(struct config_parser *p, const char *s, uint16_t *ret);
 int config_read_list(struct config_parser *p, const char *s, char ***ret,
 		     size_t *ret_len);
 int config_read_hex(struct config_parser *p, const char *s, uint8_t **ret,

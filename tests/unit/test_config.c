@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../common/config_expect.h"
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -15,50 +16,14 @@
 #include <string.h>
 #include <unistd.h>
 
-static char path[64];
-
-static int load(const char *text, struct config **ret,
-		struct config_diags *diags)
-{
-	FILE *f;
-	int fd;
-
-	strcpy(path, "/tmp/pxed-test-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	fputs(text, f);
-	fclose(f);
-	*ret = NULL;
-	return config_load(path, ret, diags);
-}
 
 static void finish(struct config *c, struct config_diags *d)
 {
 	config_free(c);
 	config_diags_clear(d);
-	unlink(path);
+	unlink(test_config_path);
 }
 
-/* Expect exactly one error, on `line`, whose message contains `needle`. */
-static void expect_error(const char *text, unsigned line, const char *needle)
-{
-	struct config_diags d = { 0 };
-	struct config *c;
-
-	assert_int_equal(load(text, &c, &d), -EINVAL);
-	assert_null(c);
-	if (d.len != 1 || d.items[0].line != line ||
-	    !strstr(d.items[0].message, needle)) {
-		for (size_t i = 0; i < d.len; i++)
-			print_error("got %s:%u: %s\n", d.items[i].file,
-				    d.items[i].line, d.items[i].message);
-		fail_msg("wanted one error on line %u containing '%s'", line,
-			 needle);
-	}
-	assert_string_equal(d.items[0].file, path);
-	finish(c, &d);
-}
 
 static const char classic[] =
 	"[server]\n"
@@ -103,7 +68,7 @@ static void test_classic_config(void **state)
 	const struct config_option *o;
 
 	(void)state;
-	assert_int_equal(load(classic, &c, &d), 0);
+	assert_int_equal(test_config_load(classic, &c, &d), 0);
 	assert_int_equal(d.len, 0);
 	assert_int_equal(c->server.n_interfaces, 2);
 	assert_string_equal(c->server.interfaces[1], "eth1");
@@ -154,7 +119,7 @@ static void test_continuation_and_long_lines(void **state)
 	snprintf(text, sizeof(text),
 		 "[server]\ninterface = eth0,\n    eth1\n[tree %s]\npath = /x\n",
 		 name);
-	assert_int_equal(load(text, &c, &d), 0);
+	assert_int_equal(test_config_load(text, &c, &d), 0);
 	assert_int_equal(c->server.n_interfaces, 2);
 	assert_string_equal(c->server.interfaces[1], "eth1");
 	assert_string_equal(c->trees[0].name, name);
@@ -164,47 +129,47 @@ static void test_continuation_and_long_lines(void **state)
 static void test_errors_name_their_line(void **state)
 {
 	(void)state;
-	expect_error("[server]\ninterface = eth0\nbogus = 1\n", 3,
+	test_config_expect_error("[server]\ninterface = eth0\nbogus = 1\n", 3,
 		     "unknown key 'bogus'");
-	expect_error("[server]\ninterface = eth0\n[subnet 10.0.0.0/8]\n"
+	test_config_expect_error("[server]\ninterface = eth0\n[subnet 10.0.0.0/8]\n"
 		     "routers = 10.0.0.300\n", 4, "not an IPv4 address");
-	expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
+	test_config_expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
 		     "range = 10.2.0.1 - 10.2.0.9\n", 4, "outside subnet");
-	expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
+	test_config_expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
 		     "range = 10.1.0.1 - 10.1.0.9\nrange = 10.1.0.5 - 10.1.0.20\n",
 		     5, "overlaps the range at line 4");
-	expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
+	test_config_expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
 		     "[host a]\nmac = 52:54:00:00:00:01\n"
 		     "[host b]\nmac = 52:54:00:00:00:01\n", 6, "same MAC");
-	expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
+	test_config_expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
 		     "[host a]\nmac = 52:54:00:00:00:01\nip = 10.1.0.5\n"
 		     "[host b]\nmac = 52:54:00:00:00:02\nip = 10.1.0.5\n", 7,
 		     "same address");
-	expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
+	test_config_expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
 		     "[subnet 10.1.2.0/24]\n", 4, "overlaps subnet");
-	expect_error("[nonsense]\n", 1, "unknown section");
-	expect_error("interface = eth0\n", 1, "outside any section");
-	expect_error("[server]\ninterface = eth0\nuser = a\nuser = b\n", 4,
+	test_config_expect_error("[nonsense]\n", 1, "unknown section");
+	test_config_expect_error("interface = eth0\n", 1, "outside any section");
+	test_config_expect_error("[server]\ninterface = eth0\nuser = a\nuser = b\n", 4,
 		     "set twice");
-	expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
+	test_config_expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
 		     "range = 10.1.0.9 - 10.1.0.1\n", 4, "starts after it ends");
-	expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
+	test_config_expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
 		     "lease-time = soon\n", 4, "not a number");
-	expect_error("[server]\ninterface = eth0\n[host x]\nmac = 52:54:00\n",
+	test_config_expect_error("[server]\ninterface = eth0\n[host x]\nmac = 52:54:00\n",
 		     4, "not a MAC address");
-	expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
+	test_config_expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
 		     "mode = proxy\nrange = 10.1.0.1 - 10.1.0.2\n", 5,
 		     "proxy subnet");
-	expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
+	test_config_expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
 		     "[host x]\nmac = 52:54:00:00:00:01\nip = 10.9.0.1\n", 4,
 		     "in no configured subnet");
-	expect_error("[subnet 10.1.0.0/16]\n", 1, "needs 'interface'");
-	expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
+	test_config_expect_error("[subnet 10.1.0.0/16]\n", 1, "needs 'interface'");
+	test_config_expect_error("[server]\ninterface = eth0\n[subnet 10.1.0.0/16]\n"
 		     "option-300 = 1.2.3.4\n", 4, "out of range");
-	expect_error("[tree a]\n", 1, "exactly one of");
-	expect_error("[tree a/b]\npath = /x\n", 1, "single path component");
-	expect_error("[server\n", 1, "malformed section header");
-	expect_error("[server]\nstate-dir = relative\n", 2, "absolute");
+	test_config_expect_error("[tree a]\n", 1, "exactly one of");
+	test_config_expect_error("[tree a/b]\npath = /x\n", 1, "single path component");
+	test_config_expect_error("[server\n", 1, "malformed section header");
+	test_config_expect_error("[server]\nstate-dir = relative\n", 2, "absolute");
 }
 
 static void test_missing_file(void **state)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../common/config_expect.h"
 #include "config.h"
 
 #include <errno.h>
@@ -18,59 +19,23 @@
 #include <string.h>
 #include <unistd.h>
 
-static char path[64];
-
-static int load(const char *text, struct config **ret,
-		struct config_diags *diags)
-{
-	FILE *f;
-	int fd;
-
-	strcpy(path, "/tmp/pxed-test-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	fputs(text, f);
-	fclose(f);
-	*ret = NULL;
-	return config_load(path, ret, diags);
-}
 
 static struct config *load_ok(const char *text)
 {
 	struct config_diags d = { 0 };
 	struct config *c;
 
-	if (load(text, &c, &d) < 0) {
+	if (test_config_load(text, &c, &d) < 0) {
 		for (size_t i = 0; i < d.len; i++)
 			print_error("%u: %s\n", d.items[i].line,
 				    d.items[i].message);
 		fail_msg("config rejected");
 	}
 	config_diags_clear(&d);
-	unlink(path);
+	unlink(test_config_path);
 	return c;
 }
 
-/* Expect exactly one error, on `line`, whose message contains `needle`. */
-static void expect_error(const char *text, unsigned line, const char *needle)
-{
-	struct config_diags d = { 0 };
-	struct config *c;
-
-	assert_int_equal(load(text, &c, &d), -EINVAL);
-	assert_null(c);
-	if (d.len != 1 || d.items[0].line != line ||
-	    !strstr(d.items[0].message, needle)) {
-		for (size_t i = 0; i < d.len; i++)
-			print_error("got %s:%u: %s\n", d.items[i].file,
-				    d.items[i].line, d.items[i].message);
-		fail_msg("wanted one error on line %u containing '%s'", line,
-			 needle);
-	}
-	config_diags_clear(&d);
-	unlink(path);
-}
 
 #define BASE                                                                  \
 	"[server]\n"                       /* 1 */                            \
@@ -128,32 +93,32 @@ static void test_profile_menu_host(void **state)
 static void test_errors_have_lines(void **state)
 {
 	(void)state;
-	expect_error(BASE "[profile ks]\ntree = nope\nkernel = k\ninitrd = i\n",
+	test_config_expect_error(BASE "[profile ks]\ntree = nope\nkernel = k\ninitrd = i\n",
 		     10, "unknown tree 'nope'");
-	expect_error(BASE "[profile ks]\nkernel = k\ninitrd = i\n", 9,
+	test_config_expect_error(BASE "[profile ks]\nkernel = k\ninitrd = i\n", 9,
 		     "needs 'tree'");
-	expect_error(BASE PROFILE "kernel = k\n", 13, "set twice");
-	expect_error(BASE PROFILE "[profile ks]\n", 13, "already defined");
-	expect_error(BASE "[profile local]\n", 9, "not 'local'");
-	expect_error(BASE "[profile a/b]\n", 9, "must be letters");
-	expect_error(BASE PROFILE "initrd2 = x\n", 13, "unknown key");
-	expect_error(BASE "[profile ks]\ntree = rhel7\nkernel = ../x\n", 11,
+	test_config_expect_error(BASE PROFILE "kernel = k\n", 13, "set twice");
+	test_config_expect_error(BASE PROFILE "[profile ks]\n", 13, "already defined");
+	test_config_expect_error(BASE "[profile local]\n", 9, "not 'local'");
+	test_config_expect_error(BASE "[profile a/b]\n", 9, "must be letters");
+	test_config_expect_error(BASE PROFILE "initrd2 = x\n", 13, "unknown key");
+	test_config_expect_error(BASE "[profile ks]\ntree = rhel7\nkernel = ../x\n", 11,
 		     "not a path inside the tree");
-	expect_error(BASE PROFILE "boot-via = http\n", 13, "not tftp or ipxe");
-	expect_error(BASE PROFILE "kickstart = ks.cfg\n", 13, "absolute");
-	expect_error(BASE PROFILE "[menu]\ntimeout = 5\ndefault = nope\n", 15,
+	test_config_expect_error(BASE PROFILE "boot-via = http\n", 13, "not tftp or ipxe");
+	test_config_expect_error(BASE PROFILE "kickstart = ks.cfg\n", 13, "absolute");
+	test_config_expect_error(BASE PROFILE "[menu]\ntimeout = 5\ndefault = nope\n", 15,
 		     "unknown profile 'nope'");
-	expect_error(BASE PROFILE "[host a]\nmac = 52:54:00:12:34:56\n"
+	test_config_expect_error(BASE PROFILE "[host a]\nmac = 52:54:00:12:34:56\n"
 		     "profile = nope\n", 13, "unknown profile 'nope'");
-	expect_error(BASE PROFILE "[bootloaders]\npxelinux = /nonexistent\n",
+	test_config_expect_error(BASE PROFILE "[bootloaders]\npxelinux = /nonexistent\n",
 		     14, "not an existing file");
-	expect_error(BASE PROFILE "[bootloaders]\nelilo = /etc/passwd\n", 14,
+	test_config_expect_error(BASE PROFILE "[bootloaders]\nelilo = /etc/passwd\n", 14,
 		     "unknown key 'elilo'");
-	expect_error(BASE PROFILE "[menu]\n[menu]\n", 14, "appears twice");
-	expect_error("[http]\n[tree t]\npath = /tmp\n"
+	test_config_expect_error(BASE PROFILE "[menu]\n[menu]\n", 14, "appears twice");
+	test_config_expect_error("[http]\n[tree t]\npath = /tmp\n"
 		     "[profile p]\ntree = t\nkernel = k\ninitrd = i\n", 4,
 		     "profiles need [tftp]");
-	expect_error("[tftp]\n[tree t]\npath = /tmp\n"
+	test_config_expect_error("[tftp]\n[tree t]\npath = /tmp\n"
 		     "[profile p]\ntree = t\nkernel = k\ninitrd = i\n"
 		     "boot-via = ipxe\n", 4, "needs [http]");
 }
