@@ -24,7 +24,6 @@ Run as a program it boots once and prints the stages as they happen:
   python3 tests/e2e/e2e_boot.py --server pxed --firmware uefi [--profiles tftp]
 """
 import argparse
-import hashlib
 import os
 import re
 import shutil
@@ -36,7 +35,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
-from netns import Netns, Process, SERVER_ADDR, sh  # noqa: E402
+from netns import Netns, Process, SERVER_ADDR, sh, sha256  # noqa: E402
 
 CACHE = os.environ.get("PXED_E2E_CACHE", "/var/cache/pxed-e2e")
 PXED_BIN = os.environ.get("PXED_BIN") or os.path.join(TOP, "build", "pxed")
@@ -86,14 +85,6 @@ class BootError(AssertionError):
 
 class FeatureMissing(Exception):
     """The server lacks a feature the boot needs (a skip reason, not a failure)."""
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def accel():

@@ -3,12 +3,11 @@
 (a directory tree, an http root, ISO images built with xorriso, a 5 GiB
 sparse file), one pxed in a server namespace, and curl/wget/raw requests
 from a client namespace."""
-import hashlib
 import os
 import subprocess
 import time
 
-from netns import SERVER_ADDR, Topology
+from netns import SERVER_ADDR, Topology, sha256  # noqa: F401 (re-exported)
 
 CLIENT_ADDR = "172.25.254.61"
 CLIENT_MAC = "52:54:00:00:00:01"
@@ -24,14 +23,6 @@ def write(path, data):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb" if isinstance(data, bytes) else "w") as f:
         f.write(data)
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_range(path, first, length):

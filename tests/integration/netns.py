@@ -6,6 +6,7 @@ started inside, and everything torn down by PID and name even on failure.
 Addresses are 172.25.254.0/24 inside the namespaces only; no namespace gets
 a route out.
 """
+import hashlib
 import itertools
 import os
 import signal
@@ -18,6 +19,15 @@ _counter = itertools.count()
 
 PXED_BIN = os.environ.get("PXED_BIN") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build", "pxed")
+
+
+def sha256(path):
+    """The hex SHA-256 of a file, read in 1 MiB pieces."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def sh(*args, check=True, **kw):
