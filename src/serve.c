@@ -278,6 +278,11 @@ int serve_run(const char *config_path)
 	if (r < 0)
 		goto out;
 	if (d.http) {
+		/* Templates know a client's MAC from its DHCP lease. */
+		if (d.dhcp)
+			http_server_set_host_lookup(d.http,
+						    dhcp_service_client_lookup,
+						    d.dhcp);
 		r = http_server_start(d.http, d.http_site);
 		d.http_site = NULL;
 		if (r < 0)
@@ -286,9 +291,10 @@ int serve_run(const char *config_path)
 	log_info("pxed started");
 	r = loop_run(d.loop);
 out:
+	/* HTTP's threads may still ask DHCP about clients: they go first. */
+	d.http = http_server_free(d.http);
 	d.dhcp = dhcp_service_stop(d.dhcp);
 	d.tftp = tftp_server_free(d.tftp);
-	d.http = http_server_free(d.http);
 	d.http_site = http_site_free(d.http_site);
 	d.fs = fs_namespace_free(d.fs);
 	d.boot = boot_profiles_free(d.boot);

@@ -11,6 +11,7 @@
  */
 #include "dhcp/service.h"
 
+#include "dhcp/lease_view.h"
 #include "dhcp/lease_writer.h"
 #include "dhcp/server.h"
 #include "log.h"
@@ -63,6 +64,7 @@ struct dhcp_service {
 	struct lease_store *disk;        /* SQLite, the writer's alone */
 	struct lease_store *queue;       /* records into filling.leases */
 	struct lease_writer *writer;
+	struct lease_view *view;         /* address -> MAC, for HTTP */
 	struct dhcp_socket sockets[2];   /* 67, 4011 */
 	int packet_fd;
 	struct net_iface *ifaces;
@@ -265,6 +267,11 @@ static void handle_one(struct dhcp_socket *sock, const uint8_t *buf,
 	};
 	if (dhcp_server_handle(svc->server, buf, len, &info, &out->reply) <= 0)
 		return;
+	if (out->reply.needs_commit) {
+		const struct dhcp_header *h = (const void *)out->reply.data;
+
+		lease_view_set(svc->view, ntohl(h->yiaddr), h->chaddr);
+	}
 	out->fd = sock->io.fd;
 	out->ifindex = iface->ifindex;
 	memcpy(out->ifname, iface->name, sizeof(out->ifname));
@@ -336,6 +343,22 @@ static bool config_serves_dhcp(const struct config *config)
 	return config->n_subnets > 0;
 }
 
+static void view_add_bound(const struct lease *l, void *data)
+{
+	if (l->state == LEASE_BOUND)
+		lease_view_set(data, l->ip, l->mac);
+}
+
+bool dhcp_service_client_lookup(void *data, struct in_addr addr, char *name,
+				size_t name_size, uint8_t mac[6])
+{
+	struct dhcp_service *svc = data;
+
+	if (name_size)
+		name[0] = '\0';
+	return lease_view_mac(svc->view, ntohl(addr.s_addr), mac);
+}
+
 static int store_open(struct dhcp_service *svc, const struct config *config)
 {
 	int r, efd;
@@ -346,7 +369,8 @@ static int store_open(struct dhcp_service *svc, const struct config *config)
 			  config->server.state_dir, strerror(-r));
 		return r;
 	}
-	if ((r = lease_store_queue_new(svc->disk, &svc->filling.leases,
+	if ((r = lease_view_new(&svc->view)) < 0 ||
+	    (r = lease_store_queue_new(svc->disk, &svc->filling.leases,
 				       &svc->queue)) < 0 ||
 	    (r = dhcp_server_new(svc->queue, &svc->server)) < 0)
 		return r;
@@ -355,6 +379,8 @@ static int store_open(struct dhcp_service *svc, const struct config *config)
 		log_error("cannot load leases: %s", strerror(-r));
 		return r;
 	}
+	lease_table_foreach(dhcp_server_leases(svc->server), view_add_bound,
+			    svc->view);
 	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (efd < 0)
 		return -errno;
@@ -487,6 +513,7 @@ struct dhcp_service *dhcp_service_stop(struct dhcp_service *svc)
 	if (svc->packet_fd >= 0)
 		close(svc->packet_fd);
 	dhcp_server_free(svc->server);
+	lease_view_free(svc->view);
 	lease_store_free(svc->queue);
 	lease_store_free(svc->disk);
 	batch_free(&svc->filling);

@@ -10,6 +10,9 @@
 #include "config.h"
 #include "loop.h"
 
+#include <netinet/in.h>
+#include <stdbool.h>
+
 struct dhcp_service;
 
 /* Opens the lease store and binds the sockets: call before dropping
@@ -19,6 +22,14 @@ int dhcp_service_start(struct loop *loop, const struct config *config,
 
 /* Swap in a new config; interfaces are looked up again. */
 int dhcp_service_reload(struct dhcp_service *svc, const struct config *config);
+
+/*
+ * The MAC bound to `addr` by a lease, for other threads (HTTP templates).
+ * `name` is left empty: names come from [host] sections, by MAC. The
+ * signature is http_host_lookup_fn's; `svc` is the dhcp_service.
+ */
+bool dhcp_service_client_lookup(void *svc, struct in_addr addr, char *name,
+				size_t name_size, uint8_t mac[6]);
 
 /* Commits outstanding leases, logs the counters, closes everything. */
 struct dhcp_service *dhcp_service_stop(struct dhcp_service *svc);

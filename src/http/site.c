@@ -65,7 +65,13 @@ void http_site_identify(const struct http_site *site,
 	client->host[0] = '\0';
 	if (lookup && lookup(data, client->fs.addr, client->host,
 			     sizeof(client->host), client->fs.mac)) {
+		const struct config_host *h;
+
 		client->fs.has_mac = true;
+		h = config_host_by_mac(cfg, client->fs.mac);
+		if (!client->host[0] && h)
+			snprintf(client->host, sizeof(client->host), "%s",
+				 h->name);
 		return;
 	}
 	for (size_t i = 0; i < cfg->n_hosts; i++) {
