@@ -72,6 +72,13 @@ int config_read_list(struct config_parser *p, const char *s, char ***ret,
 int config_read_hex(struct config_parser *p, const char *s, uint8_t **ret,
 		    size_t *ret_len);
 
+/*
+ * The keys [subnet] and [host] share (options, boot files): 0, -EINVAL
+ * after an error, or -ENOENT for a key that is not one of them.
+ */
+int config_dhcp_key(struct config_parser *p, struct config_options *options,
+		    struct config_boot *boot, const char *key, const char *value);
+
 /* Grow an array by one zeroed element; returns its index or -ENOMEM. */
 int config_array_push(void **array, size_t *len, size_t size);
 
