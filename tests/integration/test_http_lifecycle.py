@@ -14,7 +14,7 @@ import pytest
 
 from http_fixtures import (HttpEnv, build_data, config, make_iso, sha256,
                            wait_for_text, write)
-from netns import PXED_BIN, Topology
+from netns import PXED_BIN, SERVER_ADDR, Topology
 
 
 @pytest.fixture(scope="module")
@@ -84,15 +84,39 @@ def test_reload_picks_up_changes(data, tmp_path):
         env.client.run("sysctl", "-qw", "net.ipv4.tcp_rmem=4096 16384 65536")
         env.topo.server.run("sysctl", "-qw",
                             "net.ipv4.tcp_wmem=4096 16384 65536")
-        slow_out = str(tmp_path / "slow")
-        slow = env.client.popen(
-            "curl", "-sSf", "--limit-rate", "400k", "-o", slow_out,
-            env.url("/rhel7.0/images/pxeboot/vmlinuz"),
-            stderr=subprocess.PIPE)
-        # A new image replaces the old one under the same name.
+        # The new image is built first: under load xorriso alone can take
+        # longer than the slow download would.
         src = str(tmp_path / "src2")
         write(f"{src}/repodata/repomd.xml", "<repomd version='2'/>\n")
         make_iso(src, d["iso"] + ".new", "-R", "-J")
+        # A client of our own that reads 64 KiB, then stops reading until
+        # told to go on (the file `go` appears): curl's --limit-rate was
+        # seen to let a whole 2 MiB through at once.
+        slow_out = str(tmp_path / "slow")
+        go = str(tmp_path / "go")
+        reader = (
+            "import os, socket, sys, time\n"
+            "s = socket.create_connection((sys.argv[1], 80), timeout=60)\n"
+            "s.sendall(b'GET ' + sys.argv[2].encode() + b' HTTP/1.1\\r\\n'\n"
+            "          b'Host: x\\r\\nConnection: close\\r\\n\\r\\n')\n"
+            "data = s.recv(65536)\n"
+            "open(sys.argv[3] + '.started', 'w').close()\n"
+            "while not os.path.exists(sys.argv[4]): time.sleep(0.05)\n"
+            "while True:\n"
+            "    b = s.recv(1 << 16)\n"
+            "    if not b: break\n"
+            "    data += b\n"
+            "open(sys.argv[3], 'wb').write(data.split(b'\\r\\n\\r\\n', 1)[1])\n")
+        slow = env.client.popen(
+            "/usr/bin/python3", "-c", reader, SERVER_ADDR,
+            "/rhel7.0/images/pxeboot/vmlinuz", slow_out, go,
+            stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(slow_out + ".started"):
+            assert slow.poll() is None and time.monotonic() < deadline, (
+                "the slow download did not start")
+            time.sleep(0.05)
+        # The new image replaces the old one under the same name.
         os.rename(d["iso"] + ".new", d["iso"])
         write(f"{d['tree']}/ks.cfg.tmpl", "changed ${host}\n")
         assert slow.poll() is None, "the slow download ended too soon"
@@ -107,6 +131,7 @@ def test_reload_picks_up_changes(data, tmp_path):
         needle = '"GET /rhel7.0/images/pxeboot/vmlinuz" 404'
         assert needle in wait_for_text(access, needle)
         assert "/srv/ks.cfg" in open(access + ".1").read()
+        open(go, "w").close()
         try:
             assert slow.wait(30) == 0, slow.stderr.read()
         finally:
