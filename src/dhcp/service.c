@@ -11,7 +11,6 @@
  */
 #include "dhcp/service.h"
 
-#include "dhcp/lease_view.h"
 #include "dhcp/lease_writer.h"
 #include "dhcp/server.h"
 #include "log.h"
@@ -19,6 +18,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +64,9 @@ struct dhcp_service {
 	struct lease_store *disk;        /* SQLite, the writer's alone */
 	struct lease_store *queue;       /* records into filling.leases */
 	struct lease_writer *writer;
-	struct lease_view *view;         /* address -> MAC, for HTTP */
+	/* HTTP's threads read the lease table (who is this client?); the
+	 * loop holds the write side while it decides a request. */
+	pthread_rwlock_t leases_lock;
 	struct dhcp_socket sockets[2];   /* 67, 4011 */
 	int packet_fd;
 	struct net_iface *ifaces;
@@ -254,6 +256,7 @@ static void handle_one(struct dhcp_socket *sock, const uint8_t *buf,
 	const struct sockaddr_in *src = mh->msg_name;
 	const struct net_iface *iface = iface_by_index(svc, packet_ifindex(mh));
 	struct dhcp_request_info info;
+	int r;
 
 	if (!iface)
 		return;  /* an interface we do not serve */
@@ -265,13 +268,11 @@ static void handle_one(struct dhcp_socket *sock, const uint8_t *buf,
 		.src_port = ntohs(src->sin_port),
 		.now = time(NULL),
 	};
-	if (dhcp_server_handle(svc->server, buf, len, &info, &out->reply) <= 0)
+	pthread_rwlock_wrlock(&svc->leases_lock);
+	r = dhcp_server_handle(svc->server, buf, len, &info, &out->reply);
+	pthread_rwlock_unlock(&svc->leases_lock);
+	if (r <= 0)
 		return;
-	if (out->reply.needs_commit) {
-		const struct dhcp_header *h = (const void *)out->reply.data;
-
-		lease_view_set(svc->view, ntohl(h->yiaddr), h->chaddr);
-	}
 	out->fd = sock->io.fd;
 	out->ifindex = iface->ifindex;
 	memcpy(out->ifname, iface->name, sizeof(out->ifname));
@@ -343,20 +344,23 @@ static bool config_serves_dhcp(const struct config *config)
 	return config->n_subnets > 0;
 }
 
-static void view_add_bound(const struct lease *l, void *data)
-{
-	if (l->state == LEASE_BOUND)
-		lease_view_set(data, l->ip, l->mac);
-}
-
 bool dhcp_service_client_lookup(void *data, struct in_addr addr, char *name,
 				size_t name_size, uint8_t mac[6])
 {
 	struct dhcp_service *svc = data;
+	const struct lease *l;
 
 	if (name_size)
 		name[0] = '\0';
-	return lease_view_mac(svc->view, ntohl(addr.s_addr), mac);
+	pthread_rwlock_rdlock(&svc->leases_lock);
+	l = lease_find_by_ip(dhcp_server_leases(svc->server),
+			     ntohl(addr.s_addr));
+	if (l && l->state == LEASE_BOUND)
+		memcpy(mac, l->mac, 6);
+	else
+		l = NULL;
+	pthread_rwlock_unlock(&svc->leases_lock);
+	return l != NULL;
 }
 
 static int store_open(struct dhcp_service *svc, const struct config *config)
@@ -369,8 +373,7 @@ static int store_open(struct dhcp_service *svc, const struct config *config)
 			  config->server.state_dir, strerror(-r));
 		return r;
 	}
-	if ((r = lease_view_new(&svc->view)) < 0 ||
-	    (r = lease_store_queue_new(svc->disk, &svc->filling.leases,
+	if ((r = lease_store_queue_new(svc->disk, &svc->filling.leases,
 				       &svc->queue)) < 0 ||
 	    (r = dhcp_server_new(svc->queue, &svc->server)) < 0)
 		return r;
@@ -379,8 +382,6 @@ static int store_open(struct dhcp_service *svc, const struct config *config)
 		log_error("cannot load leases: %s", strerror(-r));
 		return r;
 	}
-	lease_table_foreach(dhcp_server_leases(svc->server), view_add_bound,
-			    svc->view);
 	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (efd < 0)
 		return -errno;
@@ -410,6 +411,7 @@ int dhcp_service_start(struct loop *loop, const struct config *config,
 	svc->packet_fd = -1;
 	svc->sockets[0].io.fd = svc->sockets[1].io.fd = -1;
 	svc->writer_idle.fd = -1;
+	pthread_rwlock_init(&svc->leases_lock, NULL);
 	svc->config = config;
 	if ((r = store_open(svc, config)) < 0)
 		goto fail;
@@ -513,7 +515,7 @@ struct dhcp_service *dhcp_service_stop(struct dhcp_service *svc)
 	if (svc->packet_fd >= 0)
 		close(svc->packet_fd);
 	dhcp_server_free(svc->server);
-	lease_view_free(svc->view);
+	pthread_rwlock_destroy(&svc->leases_lock);
 	lease_store_free(svc->queue);
 	lease_store_free(svc->disk);
 	batch_free(&svc->filling);
