@@ -323,6 +323,29 @@ ETH_P_IP = 0x0800
 ETH_P_ALL = 0x0003
 
 
+def collect(sock, decode, timeout, count=None, until=None):
+    """Datagrams from `sock` turned into replies by decode(data, addr)
+    (None: not one of ours), until `timeout` seconds pass, `count` were
+    seen, or until(reply) is true."""
+    deadline = time.monotonic() + timeout
+    got = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return got
+        r, _, _ = select.select([sock], [], [], left)
+        if not r:
+            return got
+        reply = decode(*sock.recvfrom(65535))
+        if reply is None:
+            continue
+        got.append(reply)
+        if count is not None and len(got) >= count:
+            return got
+        if until is not None and until(reply):
+            return got
+
+
 class RawClient:
     """Speaks DHCP from a client namespace over an AF_PACKET socket, so it
     needs no address and can send anything. Use as a context manager or
@@ -382,30 +405,18 @@ class RawClient:
         """Collect BOOTREPLYs (op 2) seen on the link until `timeout`
         seconds pass, `count` were seen, or until(reply) is true. Frames
         we sent ourselves are skipped. xid=None takes any xid."""
-        deadline = time.monotonic() + timeout
-        got = []
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return got
-            r, _, _ = select.select([self.sock], [], [], left)
-            if not r:
-                return got
-            frame, addr = self.sock.recvfrom(65535)
+        def decode(frame, addr):
             if addr[2] == socket.PACKET_OUTGOING:
-                continue
+                return None
             reply = self._decode(frame)
             if reply is None or reply.op != 2:
-                continue
+                return None
             if xid is not None and reply.xid != xid:
-                continue
+                return None
             if port is not None and reply.dport != port:
-                continue
-            got.append(reply)
-            if count is not None and len(got) >= count:
-                return got
-            if until is not None and until(reply):
-                return got
+                return None
+            return reply
+        return collect(self.sock, decode, timeout, count, until)
 
     @staticmethod
     def _decode(frame):
@@ -490,25 +501,15 @@ class UdpEndpoint:
         self.sock.sendto(payload, (addr, port))
 
     def replies(self, xid=None, timeout=5.0, count=None):
-        deadline = time.monotonic() + timeout
-        got = []
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return got
-            r, _, _ = select.select([self.sock], [], [], left)
-            if not r:
-                return got
-            data, src = self.sock.recvfrom(65535)
+        def decode(data, src):
             try:
                 m = Message(data, src)
             except ValueError:
-                continue
+                return None
             if m.op != 2 or (xid is not None and m.xid != xid):
-                continue
-            got.append(m)
-            if count is not None and len(got) >= count:
-                return got
+                return None
+            return m
+        return collect(self.sock, decode, timeout, count)
 
     def expect(self, xid, msg_type, timeout=5.0, stage=None):
         got = self.replies(xid, timeout=timeout, count=1)
