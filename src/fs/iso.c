@@ -42,7 +42,7 @@ struct iso_node {
 	uint64_t size;
 	time_t mtime;
 	bool is_dir;
-	bool unservable;             /* extents not one range (while building) */
+	bool unservable;             /* to be dropped (while building) */
 };
 
 struct iso_image {
@@ -182,23 +182,17 @@ static void iso_sort_children(struct iso_node *dir)
 	dir->n_children = kept;
 }
 
-/*
- * Files whose bytes are not one range inside the image would be cut
- * short when sent; they are left out, as if they did not exist.
- */
-static void iso_drop_unservable(struct iso_node *dir, uint64_t image_size)
+/* Leave out the children marked unservable, as if they did not exist. */
+static void iso_drop_unservable(struct iso_node *dir)
 {
 	size_t kept = 0;
 
 	for (size_t i = 0; i < dir->n_children; i++) {
-		struct iso_node *n = &dir->children[i];
-
-		if (n->unservable || (!n->is_dir && !n->symlink &&
-				      n->offset + n->size > image_size)) {
-			iso_node_clear(n);
+		if (dir->children[i].unservable) {
+			iso_node_clear(&dir->children[i]);
 			continue;
 		}
-		dir->children[kept++] = *n;
+		dir->children[kept++] = dir->children[i];
 	}
 	dir->n_children = kept;
 }
@@ -230,7 +224,16 @@ static int iso_read_entries(struct iso_builder *b, struct iso_node *dir,
 			return r;
 		raw_prev = s->filename;
 	}
-	iso_drop_unservable(dir, (uint64_t)b->img->st.st_size);
+	/* A file whose bytes are not one range inside the image would be
+	   cut short when sent. */
+	for (size_t i = 0; i < dir->n_children; i++) {
+		struct iso_node *n = &dir->children[i];
+
+		if (!n->is_dir && !n->symlink &&
+		    n->offset + n->size > (uint64_t)b->img->st.st_size)
+			n->unservable = true;
+	}
+	iso_drop_unservable(dir);
 	return 0;
 }
 
@@ -322,9 +325,16 @@ static void iso_finish_dir(struct iso_node *dir, bool fold_case)
 {
 	if (!dir->is_dir)
 		return;
-	if (fold_case)
-		for (size_t i = 0; i < dir->n_children; i++)
-			iso_plain_name(dir->children[i].name);
+	/* Folded, "..;1" is "." and ";1" is "": names no one can ask for. */
+	if (fold_case) {
+		for (size_t i = 0; i < dir->n_children; i++) {
+			struct iso_node *n = &dir->children[i];
+
+			iso_plain_name(n->name);
+			n->unservable = !iso_name_servable(n->name);
+		}
+		iso_drop_unservable(dir);
+	}
 	iso_sort_children(dir);
 	for (size_t i = 0; i < dir->n_children; i++) {
 		dir->children[i].parent = dir;
