@@ -62,8 +62,13 @@ struct http_server {
 /* One request, from the handler to the completion callback. */
 struct http_request {
 	struct http_access access;
-	char method[16];           /* access.method points here */
-	char *path;
+	char method[16];           /* access.method points here; "-" until
+				      the headers are in */
+	char *target;              /* as requested, with any query: logged */
+	char *path;                /* the target without the query */
+	uintptr_t target_end;      /* where the target ended in the request
+				      line: see request_line_ok */
+	bool headers_in;           /* on_request has seen this request */
 	bool malformed;            /* answer 400 */
 };
 
@@ -397,42 +402,52 @@ static enum MHD_Result answer(struct http_server *srv,
 }
 
 /*
- * A request target with a NUL byte in it must be refused, but the URL
+ * A request target with a NUL byte in it must be refused, but the target
  * handed to us is a C string: "GET /srv/\0/../x HTTP/1.1" arrives as
  * "/srv/". libmicrohttpd 0.9.x splits the request line in place, so the
- * version string starts right after the URL's terminator; a longer gap
- * means bytes were hidden behind a NUL. (If a future version copies the
- * strings elsewhere, the check passes everything and fs/ still confines
- * the path.) Only HTTP/1.x is answered: no installer speaks 0.9.
+ * version string starts right after the target's terminator (measured
+ * when the request line arrived, before the query is cut off); a longer
+ * gap means bytes were hidden behind a NUL. (If a future version copies
+ * the strings elsewhere, the check passes everything and fs/ still
+ * confines the path.) Only HTTP/1.x is answered: no installer speaks 0.9.
  */
-static bool request_line_ok(const char *url, const char *version)
+static bool request_line_ok(const struct http_request *req,
+			    const char *version)
 {
-	uintptr_t u = (uintptr_t)url, v = (uintptr_t)version;
+	uintptr_t v = (uintptr_t)version, end = req->target_end;
 
 	if (strcmp(version, MHD_HTTP_VERSION_1_1) &&
 	    strcmp(version, MHD_HTTP_VERSION_1_0))
 		return false;
-	return v < u || v - u <= strlen(url) + 1 || v - u > 65536;
+	return v < end || v - end <= 1 || v - end > 65536;
 }
 
-static struct http_request *request_new(struct MHD_Connection *conn,
-					const char *method, const char *url,
-					const char *version)
+/*
+ * libmicrohttpd calls this with the request line's target, before the
+ * headers: a request that it then refuses itself (431, headers too
+ * large) still has a record here, which on_completed logs.
+ */
+static void *on_request_line(void *cls, const char *target,
+			     struct MHD_Connection *conn)
 {
 	struct http_request *req = calloc(1, sizeof(*req));
 	struct in_addr addr = client_addr(conn);
 
+	(void)cls;
 	if (!req)
 		return NULL;
-	req->path = strdup(url);
-	if (!req->path) {
+	req->target = strdup(target);
+	req->path = strndup(target, strcspn(target, "?"));
+	if (!req->target || !req->path) {
+		free(req->target);
+		free(req->path);
 		free(req);
 		return NULL;
 	}
-	snprintf(req->method, sizeof(req->method), "%s", method);
+	req->target_end = (uintptr_t)target + strlen(target);
+	strcpy(req->method, "-");
 	req->access.method = req->method;
-	req->access.path = req->path;
-	req->malformed = !request_line_ok(url, version);
+	req->access.path = req->target;
 	req->access.when = time(NULL);
 	inet_ntop(AF_INET, &addr, req->access.client,
 		  sizeof(req->access.client));
@@ -452,11 +467,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 {
 	struct http_request *req = *con_cls;
 
+	(void)url;   /* req->path: the same, cut at the same '?' */
 	(void)upload_data;
-	if (!req) {
-		req = request_new(conn, method, url, version);
-		*con_cls = req;
-		return req ? MHD_YES : MHD_NO;
+	if (!req)
+		return MHD_NO;   /* on_request_line ran out of memory */
+	if (!req->headers_in) {
+		req->headers_in = true;
+		snprintf(req->method, sizeof(req->method), "%s", method);
+		req->malformed = !request_line_ok(req, version);
+		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		/* GET and HEAD carry no body; one is read and dropped. */
@@ -502,11 +521,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 {
 	struct http_request *req = *con_cls;
 
-	(void)conn;
 	if (!req)
 		return;
-	req->access.aborted = toe != MHD_REQUEST_TERMINATED_COMPLETED_OK;
+	if (req->access.status) {
+		req->access.aborted =
+			toe != MHD_REQUEST_TERMINATED_COMPLETED_OK;
+	} else {
+		/* libmicrohttpd answered this one itself (431, 400, ...) */
+		const union MHD_ConnectionInfo *info = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+
+		req->access.status = info ? info->http_status : 0;
+	}
 	access_write(cls, &req->access);
+	free(req->target);
 	free(req->path);
 	free(req);
 	*con_cls = NULL;
@@ -661,6 +689,7 @@ int http_server_start(struct http_server *srv, struct http_site *site)
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_MEMORY,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+		MHD_OPTION_URI_LOG_CALLBACK, on_request_line, NULL,
 		MHD_OPTION_END);
 	if (!srv->mhd) {
 		log_error("http: cannot start libmicrohttpd");

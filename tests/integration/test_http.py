@@ -286,11 +286,26 @@ def test_methods_and_huge_header(env):
     assert env.status("/index.txt") == 200
 
 
+def test_query_string(env):
+    """Installers and iPXE scripts add queries (?mac=...): the file is
+    served all the same; the query names nothing on disk."""
+    status, _, body = env.fetch("/index.txt?mac=52:54:00:12:34:56&arch=x")
+    assert (status, body) == (200, env.fetch("/index.txt")[2])
+    assert env.status("/no/such?x=1") == 404
+
+
 def test_access_log(env):
     env.fetch("/srv/four.bin", "-r", "0-99")
+    env.fetch("/index.txt?arch=x86_64")
+    env.status("/index.txt", "-H", "X-Big: " + "a" * 40000)
     env.fetch("/no/such/file")
     text = wait_for_text(os.path.join(env.tmp, "access.log"),
                          '"GET /no/such/file" 404')
+    # The query is logged as sent; a request libmicrohttpd refused before
+    # its headers were in is logged too, its method not yet known.
+    assert re.search(r'"GET /index\.txt\?arch=x86_64" 200 \d+$', text,
+                     re.M), text
+    assert re.search(r'"- /index\.txt" 431 \d+$', text, re.M), text
     assert re.search(rf'^{re.escape(CLIENT_ADDR)} - - \[[^]]+\] '
                      r'"GET /srv/four\.bin" 206 100$', text, re.M), text
     assert re.search(rf'^{re.escape(CLIENT_ADDR)} .*"GET /no/such/file" '
