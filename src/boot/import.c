@@ -311,15 +311,11 @@ bool import_is_legacy_anaconda(const struct import_info *info)
 	       atoi(info->version) > 0 && atoi(info->version) <= 7;
 }
 
-bool import_needs_iso_url(const struct import_info *info)
-{
-	return info->family == IMPORT_UBUNTU;
-}
-
 /*
  * The kernel command line by installer: Anaconda takes the tree and the
  * kickstart; debian-installer a preseed (auto mode); casper (Ubuntu)
- * loads the whole image by url= (see import_needs_iso_url).
+ * loads the whole image by url=, from the NAME.iso that every tree from
+ * an image publishes (fs/namespace.h).
  */
 static const char *family_append(const struct import_info *info,
 				 bool has_kickstart)
@@ -338,9 +334,9 @@ static const char *family_append(const struct import_info *info,
 				       "url=${kickstart_url}"
 				     : "priority=critical";
 	case IMPORT_UBUNTU:
-		return has_kickstart ? "ip=dhcp url=${server_url}/iso/${tree}.iso "
+		return has_kickstart ? "ip=dhcp url=${server_url}/${tree}.iso "
 				       "autoinstall ds=nocloud-net;s=${tree_url}"
-				     : "ip=dhcp url=${server_url}/iso/${tree}.iso";
+				     : "ip=dhcp url=${server_url}/${tree}.iso";
 	default:
 		return "";
 	}

@@ -70,9 +70,6 @@ int import_detect(const struct iso_image *img, struct import_info *ret);
 /* RHEL 7 and older want repo=/ks= rather than inst.repo=/inst.ks=. */
 bool import_is_legacy_anaconda(const struct import_info *info);
 
-/* Ubuntu's casper loads the whole image: from SERVER_URL/iso/NAME.iso. */
-bool import_needs_iso_url(const struct import_info *info);
-
 /*
  * The [tree NAME] and [profile NAME] sections for the image at `iso_path`
  * (absolute), with the append line of its family; `kickstart` (a

@@ -31,10 +31,6 @@ static void print_found(FILE *f, const char *iso,
 		"#   arch     %s\n#   kernel   %s\n#   initrd   %s\n", iso,
 		family_names[info->family], info->name, info->version,
 		info->arch, info->kernel, info->initrd);
-	if (import_needs_iso_url(info))
-		fprintf(f, "# casper loads the whole image: serve %s as "
-			"iso/NAME.iso in the [http] root (a symlink will do)\n",
-			iso);
 }
 
 /* The names must be new to the config they are added to. */

@@ -5,9 +5,9 @@
  *
  * A request is normalised once (fs/path.c), offered to the generators,
  * then split into mount and path within it: "/NAME/..." goes to the tree
- * NAME, anything else to the protocol's own root. Directories are
- * resolved by the kernel (fs/dir.c), ISO images by their index
- * (fs/iso.c).
+ * NAME, "/NAME.iso" to the image of tree NAME if it has one, anything else
+ * to the protocol's own root. Directories are resolved by the kernel
+ * (fs/dir.c), ISO images by their index (fs/iso.c).
  */
 #include "fs/namespace.h"
 #include "config.h"
@@ -31,6 +31,7 @@ struct fs_mount {
 
 struct fs_tree {
 	char *name;
+	char *image;             /* "NAME.iso" if from an image, else NULL */
 	struct fs_mount mount;
 };
 
@@ -70,6 +71,7 @@ struct fs_namespace *fs_namespace_free(struct fs_namespace *ns)
 	for (size_t i = 0; i < ns->n_trees; i++) {
 		fs_mount_clear(&ns->trees[i].mount);
 		free(ns->trees[i].name);
+		free(ns->trees[i].image);
 	}
 	free(ns->trees);
 	for (size_t i = 0; i < ns->n_gens; i++)
@@ -121,6 +123,11 @@ static int fs_tree_open(struct fs_tree *t, const struct config_tree *ct,
 	if (!t->name)
 		return -ENOMEM;
 	if (ct->iso) {
+		/* casper (Ubuntu) loads the whole image by url=. */
+		if (asprintf(&t->image, "%s.iso", ct->name) < 0) {
+			t->image = NULL;
+			return -ENOMEM;
+		}
 		r = iso_image_open(ct->iso, &t->mount.iso, &reason);
 		if (r < 0)
 			return fs_fail(ret_error, r, "%s:%u: tree %s: %s: %s",
@@ -257,39 +264,78 @@ static int fs_generate(const struct fs_namespace *ns, enum fs_protocol proto,
 	return -ENOENT;
 }
 
+static bool fs_name_is(const char *name, const char *s, size_t len)
+{
+	return name && strlen(name) == len && !memcmp(name, s, len);
+}
+
 static const struct fs_tree *fs_tree_find(const struct fs_namespace *ns,
 					  const char *name, size_t len)
 {
 	for (size_t i = 0; i < ns->n_trees; i++)
-		if (strlen(ns->trees[i].name) == len &&
-		    !memcmp(ns->trees[i].name, name, len))
+		if (fs_name_is(ns->trees[i].name, name, len))
 			return &ns->trees[i];
 	return NULL;
 }
 
-/* Which mount `norm` is in, and its path there. */
+/* The tree whose image is published as `name`, or NULL. */
+static const struct fs_tree *fs_image_find(const struct fs_namespace *ns,
+					   const char *name, size_t len)
+{
+	for (size_t i = 0; i < ns->n_trees; i++)
+		if (fs_name_is(ns->trees[i].image, name, len))
+			return &ns->trees[i];
+	return NULL;
+}
+
+/*
+ * Which mount `norm` is in, and its path there; NULL with *ret_image set
+ * if it is at or below a tree's image. A tree wins over an image of its
+ * name, both over the root's entry.
+ */
 static const struct fs_mount *fs_resolve(const struct fs_namespace *ns,
 					 enum fs_protocol proto,
-					 const char *norm, const char **ret_rest)
+					 const char *norm, const char **ret_rest,
+					 const struct iso_image **ret_image)
 {
 	const struct fs_tree *tree;
-	const char *rest;
 	size_t len;
 
-	len = fs_path_first(norm, &rest);
+	*ret_image = NULL;
+	len = fs_path_first(norm, ret_rest);
 	tree = fs_tree_find(ns, norm, len);
-	if (tree) {
-		*ret_rest = rest;
+	if (tree)
 		return &tree->mount;
+	tree = fs_image_find(ns, norm, len);
+	if (tree) {
+		*ret_image = tree->mount.iso;
+		return NULL;
 	}
 	*ret_rest = norm;
 	return &ns->roots[proto];
 }
 
+/* Bytes [offset, offset + size) of the image, on a descriptor of its own
+   so that the file outlives a reload that frees the image. */
+static int fs_open_extent(const struct iso_image *img, uint64_t offset,
+			  uint64_t size, struct fs_file *ret)
+{
+	const struct stat *st = iso_image_stat(img);
+
+	ret->fd = fcntl(iso_image_fd(img), F_DUPFD_CLOEXEC, 0);
+	if (ret->fd < 0)
+		return -errno;
+	ret->offset = offset;
+	ret->size = size;
+	ret->mtime = st->st_mtim;
+	ret->dev = st->st_dev;
+	ret->ino = st->st_ino;
+	return 0;
+}
+
 static int fs_open_iso(const struct iso_image *img, const char *path,
 		       struct fs_file *ret)
 {
-	const struct stat *st = iso_image_stat(img);
 	struct iso_entry e;
 	int r;
 
@@ -298,17 +344,17 @@ static int fs_open_iso(const struct iso_image *img, const char *path,
 		return r;
 	if (e.is_dir)
 		return -EISDIR;
-	/* A descriptor of its own, so the file outlives a reload that frees
-	   the image. */
-	ret->fd = fcntl(iso_image_fd(img), F_DUPFD_CLOEXEC, 0);
-	if (ret->fd < 0)
-		return -errno;
-	ret->offset = e.offset;
-	ret->size = e.size;
-	ret->mtime = st->st_mtim;
-	ret->dev = st->st_dev;
-	ret->ino = st->st_ino;
-	return 0;
+	return fs_open_extent(img, e.offset, e.size, ret);
+}
+
+/* The image file itself; "NAME.iso/x" does not exist. */
+static int fs_open_image(const struct iso_image *img, const char *rest,
+			 struct fs_file *ret)
+{
+	if (rest[0])
+		return -ENOENT;
+	return fs_open_extent(img, 0, (uint64_t)iso_image_stat(img)->st_size,
+			      ret);
 }
 
 static int fs_open_dir(int rootfd, const char *path, struct fs_file *ret)
@@ -330,6 +376,7 @@ int fs_open(const struct fs_namespace *ns, enum fs_protocol proto,
 	    const char *path, size_t len, const struct fs_client *client,
 	    struct fs_file *ret)
 {
+	const struct iso_image *image;
 	const struct fs_mount *mount;
 	char norm[FS_PATH_MAX];
 	const char *rest;
@@ -346,7 +393,9 @@ int fs_open(const struct fs_namespace *ns, enum fs_protocol proto,
 	}
 	if (!norm[0])
 		return -EISDIR;
-	mount = fs_resolve(ns, proto, norm, &rest);
+	mount = fs_resolve(ns, proto, norm, &rest, &image);
+	if (image)
+		return fs_open_image(image, rest, ret);
 	if (mount->iso)
 		return fs_open_iso(mount->iso, rest, ret);
 	if (mount->dirfd >= 0)
@@ -421,12 +470,16 @@ void fs_listing_clear(struct fs_listing *l)
 
 struct fs_list_ctx {
 	struct fs_listing *listing;
-	const struct fs_namespace *ns;   /* at "/": trees hide these names */
+	const struct fs_namespace *ns;   /* at "/": trees and images hide
+					    these names */
 };
 
 static bool fs_list_hidden(const struct fs_list_ctx *ctx, const char *name)
 {
-	return ctx->ns && fs_tree_find(ctx->ns, name, strlen(name));
+	size_t len = strlen(name);
+
+	return ctx->ns && (fs_tree_find(ctx->ns, name, len) ||
+			   fs_image_find(ctx->ns, name, len));
 }
 
 static int fs_list_iso_entry(void *userdata, const char *name,
@@ -467,13 +520,18 @@ static int fs_list_trees(const struct fs_namespace *ns, struct fs_listing *l)
 	int r;
 
 	for (size_t i = 0; i < ns->n_trees; i++) {
-		const struct fs_mount *m = &ns->trees[i].mount;
+		const struct fs_tree *t = &ns->trees[i];
 
-		if (m->iso)
-			st = *iso_image_stat(m->iso);
-		else if (fstat(m->dirfd, &st) < 0)
+		if (t->mount.iso)
+			st = *iso_image_stat(t->mount.iso);
+		else if (fstat(t->mount.dirfd, &st) < 0)
 			return -errno;
-		r = fs_listing_push(l, ns->trees[i].name, true, 0, st.st_mtim);
+		r = fs_listing_push(l, t->name, true, 0, st.st_mtim);
+		/* The image beside it, unless a tree has its name. */
+		if (r >= 0 && t->image &&
+		    !fs_tree_find(ns, t->image, strlen(t->image)))
+			r = fs_listing_push(l, t->image, false,
+					    (uint64_t)st.st_size, st.st_mtim);
 		if (r < 0)
 			return r;
 	}
@@ -490,6 +548,7 @@ int fs_list(const struct fs_namespace *ns, enum fs_protocol proto,
 	    const char *path, size_t len, struct fs_listing *ret)
 {
 	struct fs_list_ctx ctx = { .listing = ret };
+	const struct iso_image *image;
 	const struct fs_mount *mount;
 	char norm[FS_PATH_MAX];
 	const char *rest;
@@ -499,7 +558,9 @@ int fs_list(const struct fs_namespace *ns, enum fs_protocol proto,
 	r = fs_path_normalize(proto, path, len, norm);
 	if (r < 0)
 		return r;
-	mount = fs_resolve(ns, proto, norm, &rest);
+	mount = fs_resolve(ns, proto, norm, &rest, &image);
+	if (image)
+		return -ENOTDIR;
 	if (!norm[0]) {
 		ctx.ns = ns;
 		r = fs_list_trees(ns, ret);

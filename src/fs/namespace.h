@@ -6,9 +6,14 @@
  * and swaps it), so any thread may look things up without locks. Each
  * protocol has its own "/" (tftp.root, http.root, either optional); every
  * [tree NAME] is mounted at /NAME/ for both, from a directory or an ISO
- * image. All roots and images are opened as descriptors when the
- * namespace is built, so lookups keep working after privileges are dropped
- * and no lookup ever walks an absolute path.
+ * image. A tree from an image also publishes the image file itself as
+ * /NAME.iso for both (Ubuntu's casper loads the whole image by url=).
+ * Names in "/" go to a tree first, then to an image, then to the root: a
+ * tree or an image hides the root's entry of its name (and everything
+ * below it), a tree called NAME.iso hides the image of tree NAME. All
+ * roots and images are opened as descriptors when the namespace is built,
+ * so lookups keep working after privileges are dropped and no lookup ever
+ * walks an absolute path.
  *
  * Every request path goes through one normaliser (fs/path.h) and every
  * directory lookup through openat2(RESOLVE_BENEATH|RESOLVE_NO_MAGICLINKS):
@@ -162,9 +167,10 @@ struct fs_listing {
 
 /*
  * List the directory at `path` (same rules as fs_open; "/" is the
- * protocol's root, where the trees appear as directories). Only regular
- * files and directories are listed; symlinks appear as what they point to,
- * and are left out if that is outside the root or not listable.
+ * protocol's root, where the trees appear as directories and their
+ * images, NAME.iso, as files). Only regular files and directories are
+ * listed; symlinks appear as what they point to, and are left out if that
+ * is outside the root or not listable.
  * -ENOTDIR if `path` is a file.
  */
 int fs_list(const struct fs_namespace *ns, enum fs_protocol proto,

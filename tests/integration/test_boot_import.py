@@ -90,7 +90,7 @@ EXPECTED = {
                "auto=true priority=critical url=${kickstart_url}"),
     "ubuntu": ("ubuntu-server-22.04.3-amd64", "Ubuntu-Server", "22.04.3",
                "amd64", "casper/vmlinuz", "casper/initrd",
-               "ip=dhcp url=${server_url}/iso/${tree}.iso"),
+               "ip=dhcp url=${server_url}/${tree}.iso"),
 }
 
 

@@ -2,8 +2,9 @@
 /*
  * Unit tests for ISO9660 images, built here with xorriso: Rock Ridge,
  * Joliet and plain names, deep trees, symlinks in and out, extents
- * checked by pread from the image, damaged images, and a file over 4 GiB
- * (multi-extent) when the disk has room for one.
+ * checked by pread from the image, damaged images, a file over 4 GiB
+ * (multi-extent) when the disk has room for one, and the namespace over
+ * an image (its files, and the image itself as NAME.iso).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -397,15 +398,24 @@ static void test_directory_loop(void **state)
 	expect_open_error("alias.iso", -ELOOP, reason);
 }
 
+static struct fs_namespace *namespace_of(struct config_tree *trees,
+					 size_t n, char *http_root)
+{
+	struct config cfg = { .path = "t.conf", .trees = trees, .n_trees = n,
+			      .tftp = { .enabled = true },
+			      .http = { .enabled = true, .root = http_root } };
+	struct fs_namespace *ns = NULL;
+
+	assert_int_equal(fs_namespace_new(&cfg, &ns, NULL), 0);
+	return ns;
+}
+
 /* Through the namespace: the fd is the image, the offset the extent. */
 static void test_namespace(void **state)
 {
 	char iso[300];
 	struct config_tree tree = { .name = "img", .iso = iso,
 				    .file = "t.conf", .line = 3 };
-	struct config cfg = { .path = "t.conf", .trees = &tree, .n_trees = 1,
-			      .tftp = { .enabled = true },
-			      .http = { .enabled = true } };
 	struct fs_namespace *ns;
 	struct fs_listing l;
 	struct fs_file f;
@@ -415,7 +425,7 @@ static void test_namespace(void **state)
 	run("xorriso -as mkisofs -R -o %s/rr.iso %s/src >/dev/null 2>&1",
 	    top, top);
 	snprintf(iso, sizeof(iso), "%s/rr.iso", top);
-	assert_int_equal(fs_namespace_new(&cfg, &ns, NULL), 0);
+	ns = namespace_of(&tree, 1, NULL);
 	assert_int_equal(fs_open(ns, FS_PROTO_HTTP, "/img/sub/link", 13, NULL,
 				 &f), 0);
 	assert_true(f.offset > 0);
@@ -434,6 +444,80 @@ static void test_namespace(void **state)
 	assert_string_equal(l.items[0].name, LONG_NAME);
 	assert_int_equal(l.items[0].size, 5);
 	assert_string_equal(l.items[1].name, "link");
+	fs_listing_clear(&l);
+	fs_namespace_free(ns);
+}
+
+static void expect_root_entry(const struct fs_listing *l, size_t i,
+			      const char *name, bool is_dir)
+{
+	assert_true(i < l->len);
+	assert_string_equal(l->items[i].name, name);
+	assert_int_equal(l->items[i].is_dir, is_dir);
+}
+
+/*
+ * A tree from an image publishes the image too, as NAME.iso at the top of
+ * both protocols (casper's url=), over the http root's own file of that
+ * name; a tree from a directory publishes nothing; a tree called NAME.iso
+ * hides the image.
+ */
+static void test_namespace_image(void **state)
+{
+	char iso[300], src[300], www[300];
+	struct config_tree trees[] = {
+		{ .name = "img", .iso = iso, .file = "t.conf", .line = 3 },
+		{ .name = "dir", .path = src, .file = "t.conf", .line = 5 },
+		{ .name = "img.iso", .path = src, .file = "t.conf", .line = 7 },
+	};
+	struct fs_namespace *ns;
+	struct fs_listing l;
+	struct fs_file f;
+	char magic[5];
+	struct stat st;
+
+	run("xorriso -as mkisofs -R -o %s/rr.iso %s/src >/dev/null 2>&1 && "
+	    "mkdir -p %s/www", top, top, top);
+	put("www/img.iso", "the root's own, hidden\n");
+	snprintf(iso, sizeof(iso), "%s/rr.iso", top);
+	snprintf(src, sizeof(src), "%s/src", top);
+	snprintf(www, sizeof(www), "%s/www", top);
+	assert_int_equal(stat(iso, &st), 0);
+	ns = namespace_of(trees, 2, www);
+	assert_int_equal(fs_open(ns, FS_PROTO_HTTP, "/img.iso", 8, NULL, &f),
+			 0);
+	assert_int_equal(f.offset, 0);
+	assert_int_equal(f.size, st.st_size);
+	assert_int_equal(f.ino, st.st_ino);
+	assert_int_equal(f.mtime.tv_sec, st.st_mtim.tv_sec);
+	/* The primary volume descriptor: the image, not the root's file. */
+	assert_int_equal(pread(f.fd, magic, 5, 16 * 2048 + 1), 5);
+	assert_memory_equal(magic, "CD001", 5);
+	fs_file_close(&f);
+	assert_int_equal(fs_open(ns, FS_PROTO_TFTP, "img.iso", 7, NULL, &f), 0);
+	assert_int_equal(f.size, st.st_size);
+	fs_file_close(&f);
+	assert_int_equal(fs_open(ns, FS_PROTO_HTTP, "/img.iso/x", 10, NULL,
+				 &f), -ENOENT);
+	assert_int_equal(fs_open(ns, FS_PROTO_HTTP, "/dir.iso", 8, NULL, &f),
+			 -ENOENT);
+	assert_int_equal(fs_list(ns, FS_PROTO_HTTP, "/img.iso/", 9, &l),
+			 -ENOTDIR);
+	assert_int_equal(fs_list(ns, FS_PROTO_HTTP, "/", 1, &l), 0);
+	assert_int_equal(l.len, 3);
+	expect_root_entry(&l, 0, "dir", true);
+	expect_root_entry(&l, 1, "img", true);
+	expect_root_entry(&l, 2, "img.iso", false);
+	assert_int_equal(l.items[2].size, st.st_size);
+	fs_listing_clear(&l);
+	fs_namespace_free(ns);
+
+	ns = namespace_of(trees, 3, NULL);
+	assert_int_equal(fs_open(ns, FS_PROTO_TFTP, "img.iso", 7, NULL, &f),
+			 -EISDIR);
+	assert_int_equal(fs_list(ns, FS_PROTO_TFTP, "/", 1, &l), 0);
+	assert_int_equal(l.len, 3);
+	expect_root_entry(&l, 2, "img.iso", true);
 	fs_listing_clear(&l);
 	fs_namespace_free(ns);
 }
@@ -530,6 +614,7 @@ int main(void)
 		cmocka_unit_test(test_directory_loop),
 		cmocka_unit_test(test_plain_dot_names),
 		cmocka_unit_test(test_namespace),
+		cmocka_unit_test(test_namespace_image),
 		cmocka_unit_test(test_debian_netboot),
 		cmocka_unit_test(test_big_file),
 	};
