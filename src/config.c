@@ -506,6 +506,7 @@ int config_load(const char *path, struct config **ret_config,
 	config->path = strdup(path);
 	config->server.dhcp_port = 67;
 	config->server.proxy_port = 4011;
+	config->server.ipv6_ra = true;
 	p.config = config;
 
 	f = fopen(path, "re");

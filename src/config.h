@@ -108,6 +108,7 @@ struct config_server {
 	uint16_t dhcp_port;       /* 67; other values only for tests */
 	uint16_t proxy_port;      /* 4011 */
 	bool quiet_dhcp;          /* no log line per DHCP reply */
+	bool ipv6_ra;             /* answer router solicitations: ra/ */
 };
 
 struct config_tftp {

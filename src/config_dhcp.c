@@ -87,6 +87,11 @@ static int set_log_dhcp(struct config_parser *p, void *obj, const char *v)
 	return 0;
 }
 
+static int set_ipv6_ra(struct config_parser *p, void *obj, const char *v)
+{
+	return config_read_bool(p, v, &((struct config_server *)obj)->ipv6_ra);
+}
+
 static const struct config_key server_keys[] = {
 	{ "interface", set_interface, false },
 	{ "address", set_address, false },
@@ -95,6 +100,7 @@ static const struct config_key server_keys[] = {
 	{ "dhcp-port", set_dhcp_port, false },
 	{ "proxy-port", set_proxy_port, false },
 	{ "log-dhcp", set_log_dhcp, false },
+	{ "ipv6-ra", set_ipv6_ra, false },
 	{ NULL, NULL, false },
 };
 

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "loop.h"
 #include "privdrop.h"
+#include "ra/service.h"
 #include "tftp/server.h"
 
 #include <dirent.h>
@@ -29,6 +30,7 @@ struct daemon {
 	struct config *config;
 	const char *config_path;
 	struct dhcp_service *dhcp;
+	struct ra_service *ra;
 	struct fs_namespace *fs;
 	struct boot_profiles *boot;    /* generators in fs use it */
 	struct tftp_server *tftp;
@@ -221,6 +223,8 @@ static int services_start(struct daemon *d)
 	r = dhcp_service_start(d->loop, c, &d->dhcp);
 	if (r < 0)
 		return r;
+	if (c->n_subnets)
+		ra_service_start(d->loop, c, &d->ra);
 	r = fs_build(c, &d->fs, &d->boot);
 	if (r < 0)
 		return r;
@@ -294,6 +298,7 @@ out:
 	/* HTTP's threads may still ask DHCP about clients: they go first. */
 	d.http = http_server_free(d.http);
 	d.dhcp = dhcp_service_stop(d.dhcp);
+	d.ra = ra_service_stop(d.ra);
 	d.tftp = tftp_server_free(d.tftp);
 	d.http_site = http_site_free(d.http_site);
 	d.fs = fs_namespace_free(d.fs);
