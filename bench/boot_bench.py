@@ -34,6 +34,12 @@ def main(argv=None):
                     help="answer the firmware's IPv6 router solicitations, "
                     "so iPXE's ~13 s IPv6 wait does not hide the servers' "
                     "own difference (tests/e2e/e2e_ra.py)")
+    ap.add_argument("--pxed-via", choices=["ipxe", "tftp", "static"],
+                    default="ipxe",
+                    help="how pxed boots the VM: its own boot profiles with "
+                    "boot-via = ipxe (kernel and initrd over HTTP, the "
+                    "default) or tftp, or (static) the same pxelinux files "
+                    "in a TFTP root as dnsmasq serves")
     ap.add_argument("--keep", help="keep the work files in this dir")
     a = ap.parse_args(argv)
     work = a.keep or tempfile.mkdtemp(prefix="pxed-bench-boot-")
@@ -46,15 +52,20 @@ def main(argv=None):
             for server, label in order:
                 print(f"round {r + 1}/{a.rounds}: {a.firmware.upper()} VM "
                       f"through {label} ({accel()}) ...", flush=True)
+                kw = ({"profiles": a.pxed_via}
+                      if server == "pxed" and a.pxed_via != "static" else {})
                 try:
                     b = e2e_boot.boot_once(
                         os.path.join(work, f"{server}-{r}"), assets, server,
-                        a.firmware, mac=e2e_boot.VM_MAC, ra=a.ra)
+                        a.firmware, mac=e2e_boot.VM_MAC, ra=a.ra, **kw)
                 except e2e_boot.FeatureMissing as e:
                     print(f"  {label}: cannot boot: {e}", flush=True)
                     continue
+                # pxed's profiles give the VM's MAC a profile of its own;
+                # the static files do so for pxelinux (BIOS) only.
                 e2e_boot.check_boot(b, assets, "host-profile"
-                                    if a.firmware == "bios" else "menu-default")
+                                    if a.firmware == "bios" or kw
+                                    else "menu-default")
                 times[server].append(dict(b.durations()))
                 print(f"  total {b.t['done']:.2f}s", flush=True)
     except e2e_boot.BootError as e:
@@ -68,7 +79,8 @@ def main(argv=None):
         v = [t[stage] for t in times[server] if t.get(stage) is not None]
         return statistics.median(v) if v else None
 
-    print(f"\nboot stages, {a.firmware.upper()}, {accel()}"
+    print(f"\nboot stages, {a.firmware.upper()}, {accel()}, pxed via "
+          f"{a.pxed_via}"
           f"{', IPv6 RAs answered' if a.ra else ''}, median of "
           f"{a.rounds} boot(s) each; ratio = classic / pxed (>1: pxed faster)")
     print(f"  {'stage':22s} {'pxed':>9s} {'dnsmasq+httpd':>14s} {'ratio':>7s}")
