@@ -199,6 +199,25 @@ def test_dhcp_points_clients_at_the_loaders(dtopo):  # noqa: F811
         assert boot_file(uefi) == b"grubx64.efi", uefi
 
 
+def test_arm64_uefi_gets_its_grub(dtopo):  # noqa: F811
+    """ARM64 UEFI (arch 11) gets its network GRUB, from where Debian puts
+    it or from [bootloaders]: the arm64 package does not install on this
+    amd64 machine, so a stand-in file is named. Its grub.cfg files are
+    the ones x86-64 GRUB reads."""
+    loader = dtopo.write("grubnetaa64.efi", "ARM64 GRUB stand-in\n")
+    dtopo.start_pxed(config(dtopo.tmp) +
+                     f"\n[bootloaders]\ngrub-arm64 = {loader}\n")
+    with RawClient(dtopo.clients[0]) as rc:
+        arm = rc.discover(mac=HOST_MAC, options=pxe_options(11))
+        assert boot_file(arm) == b"grubaa64.efi", arm
+        assert arm.siaddr == SERVER_ADDR, arm
+    dtopo.clients[0].run("ip", "addr", "add", f"{CLIENT_ADDR}/24", "dev",
+                         "c0")
+    assert tftp_get(dtopo, "grubaa64.efi") == b"ARM64 GRUB stand-in\n"
+    host = tftp_get(dtopo, f"grub/grub.cfg-01-{hyph(HOST_MAC)}").decode()
+    assert "set default=ks\n" in host
+
+
 @pytest.mark.skipif(not os.path.exists(UNDIONLY), reason="no ipxe")
 def test_dhcp_chainloads_an_ipxe_host(dtopo):  # noqa: F811
     dtopo.start_pxed(config(dtopo.tmp, host_via="ipxe"))
