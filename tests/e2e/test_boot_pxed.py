@@ -92,3 +92,23 @@ def test_profile_boot_via_ipxe(boot, assets, tmp_path):
     check_boot(b, assets, "host-profile")
     assert b.detail["kernel-fetch"].startswith("HTTP "), b.report()
     assert b.detail["initrd-fetch"].startswith("HTTP "), b.report()
+
+
+def test_profile_uefi_native_stack_unknown_host(boot, assets, tmp_path):
+    """OVMF's own network stack (no iPXE anywhere) and a host without a
+    profile: pxed's GRUB menu boots the default entry."""
+    need_profiles(tmp_path, assets)
+    b = boot("pxed", "uefi-native", mac=OTHER_MAC, profiles="tftp")
+    assert_firmware_dhcp(b, arch=7, file="grubx64.efi")
+    check_boot(b, assets, "menu-default")
+
+
+def test_profile_uefi_boot_via_ipxe(boot, assets, tmp_path):
+    """boot-via = ipxe on UEFI: the firmware's PXE loads ipxe.efi, which
+    pxed then hands the host's script; kernel and initrd over HTTP."""
+    need_profiles(tmp_path, assets, via="ipxe")
+    b = boot("pxed", "uefi-native", mac=VM_MAC, profiles="ipxe")
+    assert_firmware_dhcp(b, arch=7, file="ipxe.efi")
+    check_boot(b, assets, "host-profile")
+    assert b.detail["kernel-fetch"].startswith("HTTP "), b.report()
+    assert b.detail["initrd-fetch"].startswith("HTTP "), b.report()
