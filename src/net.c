@@ -54,21 +54,31 @@ int net_iface_lookup(const char *name, struct net_iface *ret)
 	return 0;
 }
 
-int net_udp_bind(uint32_t addr, uint16_t port, int *ret_fd)
+static int set_on(int fd, int level, int name)
+{
+	int one = 1;
+
+	return setsockopt(fd, level, name, &one, sizeof(one));
+}
+
+int net_bind(int type, uint32_t addr, uint16_t port, unsigned options,
+	     int *ret_fd)
 {
 	struct sockaddr_in sa = {
 		.sin_family = AF_INET,
 		.sin_port = htons(port),
 		.sin_addr.s_addr = htonl(addr),
 	};
-	int fd, one = 1;
+	int fd;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
-	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
+	if (((options & NET_REUSEADDR) &&
+	     set_on(fd, SOL_SOCKET, SO_REUSEADDR) < 0) ||
+	    ((options & NET_BROADCAST) &&
+	     set_on(fd, SOL_SOCKET, SO_BROADCAST) < 0) ||
+	    ((options & NET_PKTINFO) && set_on(fd, IPPROTO_IP, IP_PKTINFO) < 0) ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int r = -errno;
 

@@ -25,11 +25,17 @@ struct net_iface {
 /* -ENODEV when there is no such interface. */
 int net_iface_lookup(const char *name, struct net_iface *ret);
 
+/* What net_bind sets before binding. */
+#define NET_REUSEADDR 1u   /* rebind at once after a restart */
+#define NET_BROADCAST 2u   /* may send to 255.255.255.255 */
+#define NET_PKTINFO 4u     /* each datagram says which interface it came on */
+
 /*
- * A non-blocking UDP socket bound to addr:port (host order; 0 = any),
- * with IP_PKTINFO so each datagram says which interface it came in on.
+ * A non-blocking IPv4 socket of `type` (SOCK_DGRAM, SOCK_STREAM) with the
+ * NET_* `options`, bound to addr:port (host order; 0 = any).
  */
-int net_udp_bind(uint32_t addr, uint16_t port, int *ret_fd);
+int net_bind(int type, uint32_t addr, uint16_t port, unsigned options,
+	     int *ret_fd);
 
 /* Ask for a larger receive buffer; above rmem_max only as root. */
 void net_socket_grow_rcvbuf(int fd, int bytes);

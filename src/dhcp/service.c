@@ -324,7 +324,8 @@ static int service_bind(struct dhcp_service *svc, size_t i, uint16_t port)
 	struct dhcp_socket *s = &svc->sockets[i];
 	int fd, r;
 
-	r = net_udp_bind(0, port, &fd);
+	r = net_bind(SOCK_DGRAM, 0, port,
+		     NET_REUSEADDR | NET_BROADCAST | NET_PKTINFO, &fd);
 	if (r < 0) {
 		log_error("cannot bind UDP port %u: %s", port, strerror(-r));
 		return r;

@@ -27,6 +27,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "net.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -599,21 +600,13 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 
 static int listen_socket(uint16_t port)
 {
-	struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_ANY),
-	};
-	int fd, one = 1;
+	int fd, r;
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
-	    listen(fd, SOMAXCONN) < 0) {
-		int r = -errno;
-
+	r = net_bind(SOCK_STREAM, INADDR_ANY, port, NET_REUSEADDR, &fd);
+	if (r < 0)
+		return r;
+	if (listen(fd, SOMAXCONN) < 0) {
+		r = -errno;
 		close(fd);
 		return r;
 	}

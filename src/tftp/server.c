@@ -16,6 +16,7 @@
 #include "fs/namespace.h"
 #include "log.h"
 #include "loop.h"
+#include "net.h"
 #include "tftp/packet.h"
 #include "tftp/transfer.h"
 
@@ -561,22 +562,12 @@ static uint16_t blksize_limit(struct tftp_server *s, int ifindex)
 /* A socket of its own for the transfer, on the address asked. */
 static int transfer_socket(const struct tftp_request_ctx *ctx)
 {
-	struct sockaddr_in local = {
-		.sin_family = AF_INET,
-		.sin_addr = ctx->local,
-	};
 	int sndbuf = 2 * TFTP_SERVER_WINDOW_BYTES;
-	int fd;
+	int fd, r;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0) {
-		int r = -errno;
-
-		close(fd);
+	r = net_bind(SOCK_DGRAM, ntohl(ctx->local.s_addr), 0, 0, &fd);
+	if (r < 0)
 		return r;
-	}
 	/* Best effort: capped by net.core.wmem_max. */
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	return fd;
@@ -849,31 +840,17 @@ static void listen_on_io(struct loop_io *io, uint32_t events)
 
 static int listen_socket(const struct config *config)
 {
-	struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_port = htons(config->tftp.port),
-		.sin_addr = config->server.address,
-	};
-	int rcvbuf = TFTP_LISTEN_RCVBUF;
-	int one = 1;
 	int fd, r;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
-	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		r = -errno;
-		close(fd);
+	r = net_bind(SOCK_DGRAM, ntohl(config->server.address.s_addr),
+		     config->tftp.port, NET_PKTINFO, &fd);
+	if (r < 0)
 		return r;
-	}
 	/*
 	 * Room for a burst of requests (a rack powering on at once): past
 	 * net.core.rmem_max while we still may (root, before the drop).
 	 */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
-		       sizeof(rcvbuf)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	net_socket_grow_rcvbuf(fd, TFTP_LISTEN_RCVBUF);
 	return fd;
 }
 
