@@ -23,12 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_SERVER_ADDRS 16
-/* Boot loaders are at most a few MiB; a larger file is a mistake. */
-#define LOADER_MAX_SIZE (64u << 20)
 
 struct server_addr {
 	uint32_t addr;           /* host byte order */
@@ -157,13 +154,15 @@ static void view_init(const struct boot_profiles *b,
  */
 static int render_for(const struct boot_profiles *b, enum boot_menu_format fmt,
 		      const char *name_mac, size_t mac_len, bool decline,
-		      const struct fs_client *fc, void **ret_data,
-		      size_t *ret_size)
+		      const struct fs_client *fc, struct fs_file *ret)
 {
 	const struct config_host *h;
 	struct view_bufs bufs;
 	struct boot_view v;
 	uint8_t mac[6];
+	size_t len;
+	char *text;
+	int r;
 
 	if (name_mac) {
 		if (!parse_mac(name_mac, mac_len, '-', mac))
@@ -181,57 +180,65 @@ static int render_for(const struct boot_profiles *b, enum boot_menu_format fmt,
 		for (char *p = bufs.mac; *p; p++)
 			*p = *p == '-' ? ':' : *p;
 	}
-	return boot_menu_render(fmt, &v, (char **)ret_data, ret_size);
+	r = boot_menu_render(fmt, &v, &text, &len);
+	if (r >= 0)
+		fs_file_set_data(ret, text, len);
+	return r;
 }
 
 /* --- generators --- */
 
 static int gen_pxelinux(const char *rest, const struct fs_client *fc,
-			void *userdata, void **ret_data, size_t *ret_size)
+			void *userdata, struct fs_file *ret)
 {
 	if (!strcmp(rest, "default"))
 		return render_for(userdata, BOOT_MENU_PXELINUX, NULL, 0, false,
-				  NULL, ret_data, ret_size);
+				  NULL, ret);
 	/* "01-" is ARP type 1 (Ethernet), as pxelinux asks. */
 	if (strncmp(rest, "01-", 3))
 		return -ENOENT;
 	return render_for(userdata, BOOT_MENU_PXELINUX, rest + 3,
-			  strlen(rest + 3), true, fc, ret_data, ret_size);
+			  strlen(rest + 3), true, fc, ret);
 }
 
 /* grub/mac/52:54:00:12:34:56: see boot_grub_hook_render. */
 static int grub_hook(const struct boot_profiles *b, const char *mac_colons,
-		     void **ret_data, size_t *ret_size)
+		     struct fs_file *ret)
 {
 	const struct config_host *h;
-	char hyphens[18];
+	char hyphens[18], *text;
 	uint8_t mac[6];
+	size_t len;
+	int r;
 
 	if (!parse_mac(mac_colons, strlen(mac_colons), ':', mac))
 		return -ENOENT;
 	snprintf(hyphens, sizeof(hyphens), "%02x-%02x-%02x-%02x-%02x-%02x",
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 	h = config_host_by_mac(b->config, mac);
-	return boot_grub_hook_render(h ? served_profile(b, h) : NULL, hyphens,
-				     (char **)ret_data, ret_size);
+	r = boot_grub_hook_render(h ? served_profile(b, h) : NULL, hyphens,
+				  &text, &len);
+	if (r >= 0)
+		fs_file_set_data(ret, text, len);
+	return r;
 }
 
 static int gen_grub(const char *rest, const struct fs_client *fc,
-		    void *userdata, void **ret_data, size_t *ret_size)
+		    void *userdata, struct fs_file *ret)
 {
 	if (!strncmp(rest, "mac/", 4))
-		return grub_hook(userdata, rest + 4, ret_data, ret_size);
+		return grub_hook(userdata, rest + 4, ret);
 	if (!strcmp(rest, "grub.cfg"))
 		return render_for(userdata, BOOT_MENU_GRUB, NULL, 0, false, fc,
-				  ret_data, ret_size);
+				  ret);
 	if (strncmp(rest, "grub.cfg-01-", 12))
 		return -ENOENT;
 	return render_for(userdata, BOOT_MENU_GRUB, rest + 12,
-			  strlen(rest + 12), true, fc, ret_data, ret_size);
+			  strlen(rest + 12), true, fc, ret);
 }
 
 static int gen_ipxe(const char *rest, const struct fs_client *fc,
-		    void *userdata, void **ret_data, size_t *ret_size)
+		    void *userdata, struct fs_file *ret)
 {
 	size_t len = strlen(rest);
 
@@ -239,20 +246,27 @@ static int gen_ipxe(const char *rest, const struct fs_client *fc,
 		return -ENOENT;
 	/* iPXE has no next name to try: a MAC without a profile gets the menu. */
 	return render_for(userdata, BOOT_MENU_IPXE, rest, len - 5, false, fc,
-			  ret_data, ret_size);
+			  ret);
 }
 
 static int gen_ipxe_entry(const char *rest, const struct fs_client *fc,
-			  void *userdata, void **ret_data, size_t *ret_size)
+			  void *userdata, struct fs_file *ret)
 {
+	size_t len;
+	char *text;
+	int r;
+
 	(void)rest;
 	(void)fc;
 	(void)userdata;
-	return boot_ipxe_entry_render((char **)ret_data, ret_size);
+	r = boot_ipxe_entry_render(&text, &len);
+	if (r >= 0)
+		fs_file_set_data(ret, text, len);
+	return r;
 }
 
 static int gen_kickstart(const char *rest, const struct fs_client *fc,
-			 void *userdata, void **ret_data, size_t *ret_size)
+			 void *userdata, struct fs_file *ret)
 {
 	const struct boot_profiles *b = userdata;
 	const struct config *c = b->config;
@@ -260,6 +274,9 @@ static int gen_kickstart(const char *rest, const struct fs_client *fc,
 	struct boot_values vals;
 	struct view_bufs bufs;
 	struct boot_view v;
+	size_t text_len;
+	char *text;
+	int r;
 
 	if (len < 4 || strcmp(rest + len - 3, ".ks"))
 		return -ENOENT;
@@ -271,50 +288,32 @@ static int gen_kickstart(const char *rest, const struct fs_client *fc,
 			continue;
 		view_init(b, fc, host_by_client(c, fc), &v, &bufs);
 		boot_values_fill(&v, pr, &vals);
-		return http_template_render(b->kickstarts[i], vals.v,
-					    (char **)ret_data, ret_size);
+		r = http_template_render(b->kickstarts[i], vals.v, &text,
+					 &text_len);
+		if (r >= 0)
+			fs_file_set_data(ret, text, text_len);
+		return r;
 	}
 	return -ENOENT;
 }
 
-/* Read per request: a loader updated by the package manager is served. */
+/*
+ * Opened per request, so a loader updated by the package manager is
+ * served, and sent from the file: never the whole loader in memory.
+ * O_NONBLOCK: a FIFO in its place must not block before it is refused.
+ */
 static int gen_loader(const char *rest, const struct fs_client *fc,
-		      void *userdata, void **ret_data, size_t *ret_size)
+		      void *userdata, struct fs_file *ret)
 {
 	const struct loader_file *l = userdata;
-	struct stat st;
-	ssize_t n;
-	size_t got = 0;
-	char *data;
-	int fd, r = 0;
+	int fd;
 
 	(void)rest;
 	(void)fc;
-	fd = open(l->path, O_RDONLY | O_CLOEXEC);
+	fd = open(l->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -ENOENT;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > LOADER_MAX_SIZE) {
-		close(fd);
-		return -EACCES;
-	}
-	data = malloc(st.st_size ? (size_t)st.st_size : 1);
-	while (data && got < (size_t)st.st_size &&
-	       (n = pread(fd, data + got, (size_t)st.st_size - got,
-			  (off_t)got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	if (!data)
-		return -ENOMEM;
-	if (got != (size_t)st.st_size)
-		r = -EIO;
-	if (r < 0) {
-		free(data);
-		return r;
-	}
-	*ret_data = data;
-	*ret_size = got;
-	return 0;
+	return fs_file_set_fd(ret, fd);
 }
 
 /* --- building --- */

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A directory (dirfd >= 0), an image (iso), or nothing. */
@@ -240,8 +241,6 @@ static int fs_generate(const struct fs_namespace *ns, enum fs_protocol proto,
 {
 	const struct fs_gen *gen;
 	const char *rest;
-	size_t size;
-	void *data;
 	int r;
 
 	for (size_t i = 0; i < ns->n_gens; i++) {
@@ -249,17 +248,9 @@ static int fs_generate(const struct fs_namespace *ns, enum fs_protocol proto,
 		rest = fs_gen_match(gen, norm);
 		if (!(gen->protocols & 1u << proto) || !rest)
 			continue;
-		data = NULL;
-		size = 0;
-		r = gen->generate(rest, client, gen->userdata, &data, &size);
-		if (r == -ENOENT)
-			continue;
-		if (r < 0)
+		r = gen->generate(rest, client, gen->userdata, ret);
+		if (r != -ENOENT)
 			return r;
-		ret->data = data;
-		ret->size = size;
-		clock_gettime(CLOCK_REALTIME, &ret->mtime);
-		return 0;
 	}
 	return -ENOENT;
 }
@@ -315,21 +306,53 @@ static const struct fs_mount *fs_resolve(const struct fs_namespace *ns,
 	return &ns->roots[proto];
 }
 
+/* The whole file behind `fd`, whose status is `st`. */
+static void fs_file_set_stat(struct fs_file *f, int fd, const struct stat *st)
+{
+	f->fd = fd;
+	f->offset = 0;
+	f->size = (uint64_t)st->st_size;
+	f->mtime = st->st_mtim;
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
+}
+
+int fs_file_set_fd(struct fs_file *f, int fd)
+{
+	struct stat st;
+	int r = 0;
+
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = -EACCES;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	fs_file_set_stat(f, fd, &st);
+	return 0;
+}
+
+void fs_file_set_data(struct fs_file *f, void *data, size_t size)
+{
+	f->data = data;
+	f->size = size;
+	clock_gettime(CLOCK_REALTIME, &f->mtime);
+}
+
 /* Bytes [offset, offset + size) of the image, on a descriptor of its own
    so that the file outlives a reload that frees the image. */
 static int fs_open_extent(const struct iso_image *img, uint64_t offset,
 			  uint64_t size, struct fs_file *ret)
 {
-	const struct stat *st = iso_image_stat(img);
+	int fd = fcntl(iso_image_fd(img), F_DUPFD_CLOEXEC, 0);
 
-	ret->fd = fcntl(iso_image_fd(img), F_DUPFD_CLOEXEC, 0);
-	if (ret->fd < 0)
+	if (fd < 0)
 		return -errno;
+	fs_file_set_stat(ret, fd, iso_image_stat(img));
 	ret->offset = offset;
 	ret->size = size;
-	ret->mtime = st->st_mtim;
-	ret->dev = st->st_dev;
-	ret->ino = st->st_ino;
 	return 0;
 }
 
@@ -360,15 +383,13 @@ static int fs_open_image(const struct iso_image *img, const char *rest,
 static int fs_open_dir(int rootfd, const char *path, struct fs_file *ret)
 {
 	struct stat st;
-	int r;
+	int fd, r;
 
-	r = dir_file_open(rootfd, path, &ret->fd, &st);
+	/* No second fstat: dir_file_open found st a regular file. */
+	r = dir_file_open(rootfd, path, &fd, &st);
 	if (r < 0)
 		return r;
-	ret->size = (uint64_t)st.st_size;
-	ret->mtime = st.st_mtim;
-	ret->dev = st.st_dev;
-	ret->ino = st.st_ino;
+	fs_file_set_stat(ret, fd, &st);
 	return 0;
 }
 

@@ -104,15 +104,18 @@ struct fs_namespace *fs_namespace_free(struct fs_namespace *ns);
  * below it (the generator gets the rest, e.g. "01-52-54-00-12-34-56");
  * otherwise only that exact path (the generator gets "").
  *
- * The generator returns 0 with a malloc'ed buffer (which the fs_file then
- * owns; size 0 is allowed and *ret_data may then be NULL), -ENOENT to
- * decline so that the real file of that name, if any, is served, or
- * another negative errno which is returned to the caller. Generators run
- * in whatever thread asks (HTTP has several): they must be thread-safe.
+ * The generator fills `ret` (FS_FILE_INIT on entry) with
+ * fs_file_set_data (content made for this client) or fs_file_set_fd (a
+ * file it opened, e.g. a boot loader: sent like any other file, so
+ * memory per transfer stays small however big the file), and returns 0.
+ * It returns -ENOENT to decline so that the real file of that name, if
+ * any, is served, or another negative errno which is returned to the
+ * caller; either way it leaves `ret` as it got it. Generators run in
+ * whatever thread asks (HTTP has several): they must be thread-safe.
  * Generated paths are not shown by fs_list (they exist per client).
  */
 typedef int fs_generate_fn(const char *rest, const struct fs_client *client,
-			   void *userdata, void **ret_data, size_t *ret_size);
+			   void *userdata, struct fs_file *ret);
 
 struct fs_generator {
 	const char *path;        /* copied by fs_namespace_add_generator */
@@ -144,6 +147,16 @@ int fs_open(const struct fs_namespace *ns, enum fs_protocol proto,
 	    struct fs_file *ret);
 /* Releases the fd or buffer; takes a FS_FILE_INIT file; may be repeated. */
 void fs_file_close(struct fs_file *f);
+
+/* For generators: `f` serves (and owns) the malloc'ed `data`, `size`
+   bytes (0 is allowed, `data` may then be NULL), generated now. */
+void fs_file_set_data(struct fs_file *f, void *data, size_t size);
+/*
+ * `f` serves the whole regular file open as `fd`, which it takes, also on
+ * failure (closed then): -EACCES if it is not a regular file (a FIFO or
+ * device would block or have side effects; open it O_NONBLOCK).
+ */
+int fs_file_set_fd(struct fs_file *f, int fd);
 
 /*
  * A strong ETag (with quotes, as sent) for `f`: from its identity for

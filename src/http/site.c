@@ -90,7 +90,7 @@ void http_site_identify(const struct http_site *site,
 
 /* Generators get a client from http/server.c only: see struct http_client. */
 static int template_generate(const char *rest, const struct fs_client *fc,
-			     void *userdata, void **ret_data, size_t *ret_size)
+			     void *userdata, struct fs_file *ret)
 {
 	const struct site_template *t = userdata;
 	const struct http_client *c = container_of(fc, struct http_client, fs);
@@ -98,6 +98,8 @@ static int template_generate(const char *rest, const struct fs_client *fc,
 	char server[INET_ADDRSTRLEN], client_ip[INET_ADDRSTRLEN], mac[18] = "";
 	char server_url[INET_ADDRSTRLEN + 16], *tree_url = NULL;
 	const char *values[SITE_N_VARS];
+	char *text;
+	size_t len;
 	struct in_addr srv = cfg->server.address.s_addr ? cfg->server.address
 							 : c->local;
 	int r;
@@ -123,20 +125,21 @@ static int template_generate(const char *rest, const struct fs_client *fc,
 	values[4] = mac;
 	values[5] = t->tree ? t->tree : "";
 	values[6] = tree_url ? tree_url : "";
-	r = http_template_render(t->tmpl, values, (char **)ret_data, ret_size);
+	r = http_template_render(t->tmpl, values, &text, &len);
 	free(tree_url);
+	if (r >= 0)
+		fs_file_set_data(ret, text, len);
 	return r;
 }
 
 /* The template's source is not served: it would show the raw variables. */
 static int template_hide(const char *rest, const struct fs_client *fc,
-			 void *userdata, void **ret_data, size_t *ret_size)
+			 void *userdata, struct fs_file *ret)
 {
 	(void)rest;
 	(void)fc;
 	(void)userdata;
-	(void)ret_data;
-	(void)ret_size;
+	(void)ret;
 	return -EACCES;
 }
 

@@ -6,6 +6,7 @@ generated pxelinux.cfg, grub.cfg and iPXE scripts for a MAC with a profile
 and for one without (the menu), plus the kickstart of a profile."""
 import os
 import subprocess
+from email.utils import formatdate
 
 import pytest
 
@@ -175,6 +176,15 @@ def test_loaders_served_from_the_distribution(served):
     if os.path.exists(ldlinux):
         with open(ldlinux, "rb") as f:
             assert tftp_get(served, "ldlinux.c32") == f.read()
+    # over HTTP, sent from the file: its validators are the file's
+    out = served.path("got-http-pxelinux.0")
+    r = served.clients[0].run("curl", "-s", "-f", "-m", "10", "-D", "-",
+                              "-o", out, "--interface", CLIENT_ADDR,
+                              f"http://{SERVER_ADDR}/pxelinux.0")
+    mtime = formatdate(os.stat(PXELINUX).st_mtime, usegmt=True)
+    assert f"Last-Modified: {mtime}" in r.stdout
+    with open(PXELINUX, "rb") as f, open(out, "rb") as got:
+        assert got.read() == f.read()
 
 
 def pxe_options(arch, extra=()):

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "boot/profile.h"
 #include "config.h"
 #include "fs/namespace.h"
 
@@ -325,7 +326,7 @@ static void test_listing(void **state)
 
 /* Answers 01-MAC for clients whose MAC it knows; declines the rest. */
 static int gen_pxelinux(const char *rest, const struct fs_client *client,
-			void *userdata, void **ret_data, size_t *ret_size)
+			void *userdata, struct fs_file *ret)
 {
 	int *calls = userdata;
 	char *text;
@@ -335,13 +336,12 @@ static int gen_pxelinux(const char *rest, const struct fs_client *client,
 		return -ENOENT;
 	if (asprintf(&text, "MAC %02x %s", client->mac[5], rest) < 0)
 		return -ENOMEM;
-	*ret_data = text;
-	*ret_size = strlen(text);
+	fs_file_set_data(ret, text, strlen(text));
 	return 0;
 }
 
 static int gen_failing(const char *rest, const struct fs_client *client,
-		       void *userdata, void **ret_data, size_t *ret_size)
+		       void *userdata, struct fs_file *ret)
 {
 	return -EIO;
 }
@@ -392,6 +392,60 @@ static void test_generated(void **state)
 		if (fs_namespace_add_generator(f->ns, &gen) != -EINVAL)
 			fail_msg("generator path '%s' accepted", bad_paths[i]);
 	}
+}
+
+/*
+ * A boot loader is sent from its file like any other, never read into
+ * memory; opened per request, so an updated loader is served at once.
+ */
+static void test_boot_loader(void **state)
+{
+	struct fixture *f = *state;
+	const char *name = config_loader_name(CONFIG_LOADER_GRUB_X64);
+	struct config_profile profile = {
+		.name = "p", .tree = "t", .kernel = "pxelinux.0",
+		.initrd = "sub/file.txt", .file = "test.conf", .line = 11,
+	};
+	struct fs_client client = { 0 };
+	struct config cfg = f->cfg;
+	struct boot_profiles *b;
+	char loader[300], etag[FS_ETAG_MAX], *error = NULL;
+	struct fs_file file;
+	struct stat st;
+
+	snprintf(loader, sizeof(loader), "%s/outside/grubx64.efi", f->top);
+	put(f, "outside/grubx64.efi", "GRUB");
+	cfg.profiles = &profile;
+	cfg.n_profiles = 1;
+	cfg.bootloaders.path[CONFIG_LOADER_GRUB_X64] = loader;
+	assert_int_equal(boot_profiles_new(&cfg, f->ns, &b, &error), 0);
+
+	assert_int_equal(fs_open(f->ns, T, name, strlen(name), &client, &file),
+			 0);
+	assert_int_equal(stat(loader, &st), 0);
+	assert_true(file.fd >= 0);
+	assert_null(file.data);
+	assert_int_equal(file.offset, 0);
+	assert_int_equal(file.size, (uint64_t)st.st_size);
+	assert_int_equal(file.ino, st.st_ino);
+	fs_file_etag(&file, etag);
+	assert_int_not_equal(etag[1], 'g');   /* from identity, not content */
+	fs_file_close(&file);
+
+	/* replaced, as dpkg does: the new file */
+	put(f, "outside/grub.new", "GRUB 2.12");
+	assert_int_equal(rename(at(f, "outside/grub.new"), loader), 0);
+	expect_content(f->ns, H, name, &client, "GRUB 2.12");
+	/* not a regular file: refused, and opening it does not block */
+	assert_int_equal(unlink(loader), 0);
+	assert_int_equal(mkfifo(loader, 0644), 0);
+	assert_int_equal(fs_open(f->ns, T, name, strlen(name), &client, &file),
+			 -EACCES);
+	/* gone: declined, and the root has no such file either */
+	assert_int_equal(unlink(loader), 0);
+	assert_int_equal(fs_open(f->ns, T, name, strlen(name), &client, &file),
+			 -ENOENT);
+	boot_profiles_free(b);
 }
 
 static void test_etag(void **state)
@@ -551,6 +605,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_listing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generated, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_boot_loader, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_etag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outlives_namespace, setup,
