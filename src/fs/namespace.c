@@ -260,21 +260,14 @@ static bool fs_name_is(const char *name, const char *s, size_t len)
 	return name && strlen(name) == len && !memcmp(name, s, len);
 }
 
-static const struct fs_tree *fs_tree_find(const struct fs_namespace *ns,
-					  const char *name, size_t len)
+/* The tree called `name` or (image) publishing its image so, or NULL. */
+static const struct fs_tree *fs_tree_named(const struct fs_namespace *ns,
+					   const char *name, size_t len,
+					   bool image)
 {
 	for (size_t i = 0; i < ns->n_trees; i++)
-		if (fs_name_is(ns->trees[i].name, name, len))
-			return &ns->trees[i];
-	return NULL;
-}
-
-/* The tree whose image is published as `name`, or NULL. */
-static const struct fs_tree *fs_image_find(const struct fs_namespace *ns,
-					   const char *name, size_t len)
-{
-	for (size_t i = 0; i < ns->n_trees; i++)
-		if (fs_name_is(ns->trees[i].image, name, len))
+		if (fs_name_is(image ? ns->trees[i].image : ns->trees[i].name,
+			       name, len))
 			return &ns->trees[i];
 	return NULL;
 }
@@ -294,10 +287,10 @@ static const struct fs_mount *fs_resolve(const struct fs_namespace *ns,
 
 	*ret_image = NULL;
 	len = fs_path_first(norm, ret_rest);
-	tree = fs_tree_find(ns, norm, len);
+	tree = fs_tree_named(ns, norm, len, false);
 	if (tree)
 		return &tree->mount;
-	tree = fs_image_find(ns, norm, len);
+	tree = fs_tree_named(ns, norm, len, true);
 	if (tree) {
 		*ret_image = tree->mount.iso;
 		return NULL;
@@ -499,8 +492,8 @@ static bool fs_list_hidden(const struct fs_list_ctx *ctx, const char *name)
 {
 	size_t len = strlen(name);
 
-	return ctx->ns && (fs_tree_find(ctx->ns, name, len) ||
-			   fs_image_find(ctx->ns, name, len));
+	return ctx->ns && (fs_tree_named(ctx->ns, name, len, false) ||
+			   fs_tree_named(ctx->ns, name, len, true));
 }
 
 static int fs_list_iso_entry(void *userdata, const char *name,
@@ -550,7 +543,7 @@ static int fs_list_trees(const struct fs_namespace *ns, struct fs_listing *l)
 		r = fs_listing_push(l, t->name, true, 0, st.st_mtim);
 		/* The image beside it, unless a tree has its name. */
 		if (r >= 0 && t->image &&
-		    !fs_tree_find(ns, t->image, strlen(t->image)))
+		    !fs_tree_named(ns, t->image, strlen(t->image), false))
 			r = fs_listing_push(l, t->image, false,
 					    (uint64_t)st.st_size, st.st_mtim);
 		if (r < 0)
