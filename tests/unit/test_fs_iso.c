@@ -267,6 +267,13 @@ static void test_damaged(void **state)
 	/* the volume descriptors, but not the directories they point at */
 	run("head -c 36864 %s/rr.iso > %s/cut.iso", top, top);
 	expect_open_error("cut.iso", -EBADMSG, "damaged directory tree");
+	/* a root record longer than its 34 bytes in the primary volume
+	   descriptor: libiso9660 would read the fields after it as Rock
+	   Ridge entries */
+	run("cp %s/rr.iso %s/root.iso && printf '\\043' | dd of=%s/root.iso "
+	    "bs=1 seek=$((16 * 2048 + 156)) conv=notrunc 2>/dev/null",
+	    top, top, top);
+	expect_open_error("root.iso", -EBADMSG, "damaged directory tree");
 	/* a root directory that claims 4 GiB of records (found by fuzzing:
 	   libiso9660 allocates what it is told before reading); the size
 	   is both-endian at byte 10 of the root record, byte 156 of the
@@ -321,39 +328,75 @@ static uint32_t root_dir_io(int fd, uint8_t dir[2048], bool write_back)
 	return root;
 }
 
+/* The first block of an image's root directory, patched in place. */
+struct root_block {
+	int fd;
+	uint32_t lba;
+	uint8_t dir[2048];
+};
+
+static void root_open(struct root_block *rb, const char *rel)
+{
+	rb->fd = open(at(rel), O_RDWR);
+	assert_true(rb->fd >= 0);
+	rb->lba = root_dir_io(rb->fd, rb->dir, false);
+}
+
+/* Write the block back. */
+static void root_close(struct root_block *rb)
+{
+	root_dir_io(rb->fd, rb->dir, true);
+	close(rb->fd);
+}
+
 /* Point the record of directory `name` in the root at the block of
    directory `target` (NULL: the root itself). */
 static void redirect_dir(const char *rel, const char *name,
 			 const char *target)
 {
-	uint8_t dir[2048], *rec, *to;
-	uint32_t root;
-	int fd = open(at(rel), O_RDWR);
+	struct root_block rb;
+	uint8_t *rec, *to;
 
-	assert_true(fd >= 0);
-	root = root_dir_io(fd, dir, false);
-	rec = find_record(dir, name);
-	to = target ? find_record(dir, target) : NULL;
+	root_open(&rb, rel);
+	rec = find_record(rb.dir, name);
+	to = target ? find_record(rb.dir, target) : NULL;
 	assert_non_null(rec);
-	put_both_endian(rec + 2, to ? le32(to + 2) : root);
-	root_dir_io(fd, dir, true);
-	close(fd);
+	put_both_endian(rec + 2, to ? le32(to + 2) : rb.lba);
+	root_close(&rb);
 }
 
 /* Rename record `name` in the root to `to`, of the same length. */
 static void rename_record(const char *rel, const char *name, const char *to)
 {
-	uint8_t dir[2048], *rec;
-	int fd = open(at(rel), O_RDWR);
+	struct root_block rb;
+	uint8_t *rec;
 
-	assert_true(fd >= 0);
 	assert_int_equal(strlen(name), strlen(to));
-	root_dir_io(fd, dir, false);
-	rec = find_record(dir, name);
+	root_open(&rb, rel);
+	rec = find_record(rb.dir, name);
 	assert_non_null(rec);
 	memcpy(rec + 33, to, strlen(to));
-	root_dir_io(fd, dir, true);
-	close(fd);
+	root_close(&rb);
+}
+
+/* Set byte `i` of the SUSP entry `sig` (Rock Ridge) of record `name` in
+   the root. The entries follow the name, padded to an even offset. */
+static void patch_entry(const char *rel, const char *name, const char *sig,
+			size_t i, uint8_t value)
+{
+	struct root_block rb;
+	uint8_t *rec, *e = NULL;
+
+	root_open(&rb, rel);
+	rec = find_record(rb.dir, name);
+	assert_non_null(rec);
+	for (size_t off = 33 + rec[32] + !(rec[32] % 2);
+	     !e && off + 4 <= rec[0] && rec[off + 2]; off += rec[off + 2])
+		if (!memcmp(rec + off, sig, 2))
+			e = rec + off;
+	assert_non_null(e);
+	e[i] = value;
+	root_close(&rb);
 }
 
 /*
@@ -396,6 +439,29 @@ static void test_directory_loop(void **state)
 	expect_open_error("loop.iso", -ELOOP, reason);
 	redirect_dir("alias.iso", "A", "SUB");
 	expect_open_error("alias.iso", -ELOOP, reason);
+}
+
+/*
+ * libiso9660 2.1 builds a Rock Ridge symlink's target from its SL entry
+ * trusting it (found by fuzzing). Where the entry says the target goes
+ * on in a next one after a complete component, it counts a byte for the
+ * '/' without allocating it; "a/bb/ccc" just fills its buffer, so it
+ * then copies a byte past it. Where a component runs past the entry, it
+ * walks on beyond. Both are refused before it reads the directory. An SL
+ * entry: signature, length, version, flags (4), then components: flags,
+ * length (6 for the first), text.
+ */
+static void test_damaged_symlink(void **state)
+{
+	run("mkdir -p %s/sl && ln -sfn a/bb/ccc %s/sl/lnk && "
+	    "xorriso -as mkisofs -R -o %s/sl.iso %s/sl >/dev/null 2>&1 && "
+	    "cp %s/sl.iso %s/sl2.iso",
+	    top, top, top, top, top, top);
+	iso_image_free(open_image("sl.iso"));
+	patch_entry("sl.iso", "LNK.;1", "SL", 4, 1);
+	expect_open_error("sl.iso", -EBADMSG, "damaged directory tree");
+	patch_entry("sl2.iso", "LNK.;1", "SL", 6, 2);
+	expect_open_error("sl2.iso", -EBADMSG, "damaged directory tree");
 }
 
 static struct fs_namespace *namespace_of(struct config_tree *trees,
@@ -613,6 +679,7 @@ int main(void)
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_directory_loop),
 		cmocka_unit_test(test_plain_dot_names),
+		cmocka_unit_test(test_damaged_symlink),
 		cmocka_unit_test(test_namespace),
 		cmocka_unit_test(test_namespace_image),
 		cmocka_unit_test(test_debian_netboot),
