@@ -134,9 +134,10 @@ def main(argv=None):
                       "(dnsmasq + busybox httpd) instead", flush=True)
                 server = "dnsmasq"
                 boot(work, assets, server, fw)
-        print(f"\n{DIM}(most of 'boot loader' is the firmware's iPXE, not the "
-              "server: it waits ~13 s for an IPv6 router that this network "
-              f"does not have; 'bench/boot --ra' shows the rest){OFF}")
+        print(f"\n{DIM}('DHCP offer' is mostly the firmware starting. iPXE "
+              "waits ~13 s for an IPv6 router on a network without one; "
+              "pxed answers its solicitation, which is most of why "
+              f"'sudo bench/boot' finds the classic setup ~3x slower){OFF}")
         print(f"\n{GREEN}{BOLD}done in {time.monotonic() - t0:.0f}s{OFF}; "
               "everything it started is stopped and its namespace deleted.")
         return 0
