@@ -2,6 +2,7 @@
 /* log.c - see log.h */
 #include "log.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,25 +67,32 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A call site's counts are shared by the threads that pass it (TFTP's,
+ * HTTP's): one lock for all, taken only where a message is due. */
+static pthread_mutex_t ratelimit_lock = PTHREAD_MUTEX_INITIALIZER;
+
 bool log_ratelimit_pass(struct log_ratelimit *rl, unsigned burst)
 {
 	struct timespec ts;
-	unsigned suppressed;
+	unsigned suppressed = 0;
+	bool pass;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	pthread_mutex_lock(&ratelimit_lock);
 	if (ts.tv_sec != rl->window) {
 		suppressed = rl->suppressed;
 		rl->window = ts.tv_sec;
 		rl->printed = 0;
 		rl->suppressed = 0;
-		if (suppressed)
-			log_msg(LOG_LEVEL_INFO, "%u similar messages suppressed",
-				suppressed);
 	}
-	if (rl->printed < burst) {
+	pass = rl->printed < burst;
+	if (pass)
 		rl->printed++;
-		return true;
-	}
-	rl->suppressed++;
-	return false;
+	else
+		rl->suppressed++;
+	pthread_mutex_unlock(&ratelimit_lock);
+	if (suppressed)
+		log_msg(LOG_LEVEL_INFO, "%u similar messages suppressed",
+			suppressed);
+	return pass;
 }
