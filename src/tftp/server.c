@@ -237,8 +237,13 @@ static int read_octet(struct tftp_transfer *t, uint64_t first, uint64_t last,
 	}
 	if (t->file.fd < 0)
 		got = copy_data(t, start, iov, n);
-	else if ((got = preadv(t->file.fd, iov, (int)n,
-			       (off_t)(t->file.offset + start))) < 0)
+	else if (n == 1)   /* lock-step: pread(2) skips preadv's iovec copy */
+		got = pread(t->file.fd, iov[0].iov_base, iov[0].iov_len,
+			    (off_t)(t->file.offset + start));
+	else
+		got = preadv(t->file.fd, iov, (int)n,
+			     (off_t)(t->file.offset + start));
+	if (got < 0)
 		return -errno;
 	for (size_t i = 0; i < n; i++) {
 		size_t len = (size_t)got < iov[i].iov_len ? (size_t)got
@@ -401,7 +406,11 @@ static void send_packets(struct tftp_transfer *t, const size_t *lens,
 
 	if (per_call > TFTP_GSO_SEGMENTS_MAX)
 		per_call = TFTP_GSO_SEGMENTS_MAX;
-	if (n < 2 || per_call < 2 || t->no_gso) {
+	if (n == 1) {   /* lock-step: sendto(2) costs less than sendmmsg */
+		send_to(t->io.fd, &t->peer, slot(t, 0), lens[0]);
+		return;
+	}
+	if (per_call < 2 || t->no_gso) {
 		send_each(t, lens, 0, n);
 		return;
 	}
