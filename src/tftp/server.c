@@ -6,9 +6,8 @@
  *
  * A window's file data is read with one preadv(2) straight into its
  * packets, in a buffer shared by all transfers (the loop is one thread),
- * and leaves with UDP GSO in one sendmsg(2) per 64 KiB, or one
- * sendmmsg(2) where GSO does not apply: a transfer holds no data, only
- * its state, its socket and its open file.
+ * and send.c puts them on the wire: a transfer holds no data, only its
+ * state, its socket and its open file.
  */
 #include "tftp/server.h"
 
@@ -18,12 +17,12 @@
 #include "loop.h"
 #include "net.h"
 #include "tftp/packet.h"
+#include "tftp/send.h"
 #include "tftp/transfer.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
-#include <netinet/udp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -46,10 +45,6 @@
 #define TFTP_SERVER_WINDOW_BYTES (64 * 1024)
 #define TFTP_SCRATCH_LEN                                                      \
 	(TFTP_SERVER_WINDOW_BYTES + TFTP_HEADER_LEN * TFTP_SERVER_WINDOW_MAX)
-/* UDP GSO: bytes and segments of one datagram before the kernel cuts it
- * (UDP_MAX_SEGMENTS is 64 on older kernels, 128 on newer ones). */
-#define TFTP_GSO_BYTES_MAX 65000
-#define TFTP_GSO_SEGMENTS_MAX 64
 /* Beyond this many transfers at once, new requests are turned away. */
 #define TFTP_TRANSFERS_MAX 16384
 #define TFTP_PEER_BUCKETS 4096
@@ -88,7 +83,6 @@ struct tftp_server {
 	/* one window being built, shared: see the top of the file */
 	uint8_t scratch[TFTP_SCRATCH_LEN];
 	uint8_t ascii_src[TFTP_BLKSIZE_MAX];
-	struct mmsghdr msgs[TFTP_SERVER_WINDOW_MAX];
 	struct iovec iov[TFTP_SERVER_WINDOW_MAX];
 	/* requests received in one recvmmsg(2) */
 	uint8_t requests[TFTP_LISTEN_BATCH][TFTP_REQUEST_MAX];
@@ -299,145 +293,17 @@ static int read_netascii(struct tftp_transfer *t, uint64_t first,
 	return (int)n;
 }
 
-/* --- sending --- */
-
-static void send_to(int fd, const struct sockaddr_in *to, const void *buf,
-		    size_t len)
-{
-	if (sendto(fd, buf, len, 0, (const struct sockaddr *)to,
-		   sizeof(*to)) < 0)
-		log_limited(LOG_LEVEL_DEBUG, "tftp: sendto: %s",
-			    strerror(errno));
-}
-
-static void send_error(int fd, const struct sockaddr_in *to,
-		       enum tftp_error_code code, const char *message)
-{
-	uint8_t buf[TFTP_HEADER_LEN + 64];
-	int n = tftp_build_error(buf, sizeof(buf), code, message);
-
-	if (n > 0)
-		send_to(fd, to, buf, (size_t)n);
-}
-
-/*
- * Packets from..n of the window in one sendmmsg(2). A send buffer that
- * fills up loses the rest of the window like a network would: the
- * timeout sends it again.
- */
-static void send_each(struct tftp_transfer *t, const size_t *lens,
-		      size_t from, size_t n)
-{
-	struct mmsghdr *m = t->server->msgs;
-	struct iovec *iov = t->server->iov;
-
-	for (size_t i = from; i < n; i++) {
-		iov[i] = (struct iovec){ slot(t, i), lens[i] };
-		m[i] = (struct mmsghdr){ .msg_hdr = {
-			.msg_name = &t->peer,
-			.msg_namelen = sizeof(t->peer),
-			.msg_iov = &iov[i],
-			.msg_iovlen = 1,
-		} };
-	}
-	while (from < n) {
-		int r = sendmmsg(t->io.fd, m + from, (unsigned)(n - from), 0);
-
-		if (r <= 0) {
-			log_limited(LOG_LEVEL_DEBUG, "tftp: sendmmsg: %s",
-				    strerror(errno));
-			return;
-		}
-		from += (size_t)r;
-	}
-}
-
-/*
- * The window with UDP GSO: its packets lie back to back in the scratch
- * buffer at a stride of 4 + blksize (only a file's last packet is
- * shorter, and GSO allows a short last segment), so one sendmsg(2) hands
- * the kernel up to 64 of them as one datagram that it cuts, instead of
- * walking the stack once per packet. Returns how many went, or -errno.
- */
-static int send_gso(struct tftp_transfer *t, const size_t *lens, size_t n,
-		    size_t per_call)
-{
-	size_t stride = TFTP_HEADER_LEN + (size_t)t->params.blksize;
-	uint16_t gso_size = (uint16_t)stride;
-	union {
-		struct cmsghdr align;
-		uint8_t buf[CMSG_SPACE(sizeof(uint16_t))];
-	} control = { 0 };
-	size_t done = 0;
-
-	while (done < n) {
-		size_t k = n - done < per_call ? n - done : per_call;
-		struct iovec iov = {
-			slot(t, done), (k - 1) * stride + lens[done + k - 1]
-		};
-		struct msghdr msg = {
-			.msg_name = &t->peer,
-			.msg_namelen = sizeof(t->peer),
-			.msg_iov = &iov,
-			.msg_iovlen = 1,
-			.msg_control = control.buf,
-			.msg_controllen = sizeof(control.buf),
-		};
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-		c->cmsg_level = SOL_UDP;
-		c->cmsg_type = UDP_SEGMENT;
-		c->cmsg_len = CMSG_LEN(sizeof(gso_size));
-		memcpy(CMSG_DATA(c), &gso_size, sizeof(gso_size));
-		if (sendmsg(t->io.fd, &msg, 0) < 0)
-			return done ? (int)done : -errno;
-		done += k;
-	}
-	return (int)done;
-}
-
-/* GSO where it helps and works; sendmmsg(2) for the rest. */
-static void send_packets(struct tftp_transfer *t, const size_t *lens,
-			 size_t n)
-{
-	size_t per_call = TFTP_GSO_BYTES_MAX /
-			  (TFTP_HEADER_LEN + (size_t)t->params.blksize);
-	int r;
-
-	if (per_call > TFTP_GSO_SEGMENTS_MAX)
-		per_call = TFTP_GSO_SEGMENTS_MAX;
-	if (n == 1) {   /* lock-step: sendto(2) costs less than sendmmsg */
-		send_to(t->io.fd, &t->peer, slot(t, 0), lens[0]);
-		return;
-	}
-	if (per_call < 2 || t->no_gso) {
-		send_each(t, lens, 0, n);
-		return;
-	}
-	r = send_gso(t, lens, n, per_call);
-	if (r == -EIO || r == -EINVAL || r == -ENOPROTOOPT ||
-	    r == -EOPNOTSUPP) {
-		/* an old kernel, or a device or path that cannot take it */
-		log_debug("tftp: no UDP GSO for %s: %s", t->name,
-			  strerror(-r));
-		t->no_gso = true;
-		r = 0;
-	}
-	if (r >= 0)
-		send_each(t, lens, (size_t)r, n);
-}
-
 static int send_window(struct tftp_transfer *t, const struct tftp_window *w)
 {
 	size_t lens[TFTP_SERVER_WINDOW_MAX];
+	struct tftp_burst burst;
 	int n;
 
 	if (w->first == 0) {
 		n = tftp_build_oack(slot(t, 0), TFTP_REQUEST_MAX, &t->params);
 		if (n < 0)
 			return n;
-		lens[0] = (size_t)n;
-		send_packets(t, lens, 1);
+		tftp_send(t->io.fd, &t->peer, slot(t, 0), (size_t)n);
 		return 0;
 	}
 	if (t->mode == TFTP_MODE_NETASCII)
@@ -451,7 +317,10 @@ static int send_window(struct tftp_transfer *t, const struct tftp_window *w)
 				       tftp_xfer_wire_block(w->first + i));
 		lens[i] += TFTP_HEADER_LEN;
 	}
-	send_packets(t, lens, (size_t)n);
+	burst = (struct tftp_burst){ slot(t, 0),
+				     TFTP_HEADER_LEN + (size_t)t->params.blksize,
+				     lens, (size_t)n };
+	tftp_send_burst(t->io.fd, &t->peer, &burst, &t->no_gso);
 	return 0;
 }
 
@@ -475,8 +344,8 @@ static void transfer_act(struct tftp_transfer *t, enum tftp_xfer_action a,
 		if (r < 0) {
 			log_error("tftp: reading %s: %s", t->name,
 				  strerror(-r));
-			send_error(t->io.fd, &t->peer, TFTP_ERR_NOT_DEFINED,
-				   "read error");
+			tftp_send_error(t->io.fd, &t->peer,
+					TFTP_ERR_NOT_DEFINED, "read error");
 			transfer_free(t);
 			return;
 		}
@@ -506,8 +375,8 @@ static void transfer_receive(struct tftp_transfer *t, const uint8_t *buf,
 
 	if (!same_peer(from, &t->peer)) {
 		/* RFC 1350 §4: answer the stranger, leave the transfer be. */
-		send_error(t->io.fd, from, TFTP_ERR_UNKNOWN_TID,
-			   "unknown transfer ID");
+		tftp_send_error(t->io.fd, from, TFTP_ERR_UNKNOWN_TID,
+				"unknown transfer ID");
 		return;
 	}
 	if (tftp_packet_parse(buf, len, &p) < 0)
