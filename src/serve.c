@@ -14,6 +14,7 @@
 #include "loop.h"
 #include "privdrop.h"
 #include "ra/service.h"
+#include "sandbox.h"
 #include "tftp/server.h"
 
 #include <dirent.h>
@@ -260,6 +261,18 @@ static int services_start(struct daemon *d)
 	return 0;
 }
 
+/* Before any input is read; the threads that exist already get it too. */
+static void sandbox_start(void)
+{
+	int r = sandbox_apply();
+
+	if (r < 0)
+		log_warn("no system call filter: %s", strerror(-r));
+	else
+		log_info("system call filter on: %d calls denied (exec, "
+			 "ptrace, mount, modules, bpf, ...)", r);
+}
+
 int serve_run(const char *config_path)
 {
 	struct daemon d = { .config_path = config_path };
@@ -281,6 +294,7 @@ int serve_run(const char *config_path)
 	r = services_start(&d);
 	if (r < 0)
 		goto out;
+	sandbox_start();
 	if (d.http) {
 		/* Templates know a client's MAC from its DHCP lease. */
 		if (d.dhcp)

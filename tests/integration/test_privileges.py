@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """pxed drops to [server] user with no capabilities once its sockets are
-bound, and still reaches address-less clients and writes its leases."""
+bound, and still reaches address-less clients and writes its leases; a
+system call filter is on in every thread, as that user or as root."""
 import os
 import pwd
 import re
@@ -27,6 +28,7 @@ def test_runs_as_user_without_capabilities_and_still_serves(dtopo):
     for cap in ("CapEff", "CapPrm", "CapInh", "CapAmb"):
         assert re.search(rf"^{cap}:\s+0+$", status, re.M), status
     assert re.search(r"^NoNewPrivs:\s+1$", status, re.M), status
+    assert re.search(r"^Seccomp:\s+2$", status, re.M), status
     # Replies to a client with no address need the packet socket, opened
     # before the drop; the lease is written by the unprivileged user.
     env = udhcpc(dtopo.clients[0], dtopo.tmp)
@@ -43,3 +45,17 @@ def test_unknown_user_is_a_clear_error(dtopo):
     p.popen.wait(10)
     assert p.popen.returncode != 0
     assert "user 'no-such-user-pxed' does not exist" in p.log(), p.log()
+
+
+def test_system_call_filter_also_as_root(dtopo):
+    """Without [server] user pxed stays root, and the filter is what stops
+    a flaw from running programs or mounting: on every thread."""
+    p = start_dhcp(dtopo, base_config(dtopo.tmp))
+    p.wait_log("system call filter on", stage="filtering system calls")
+    for task in os.listdir(f"/proc/{p.pid}/task"):
+        status = proc_status(f"{p.pid}/task/{task}")
+        assert re.search(r"^Seccomp:\s+2$", status, re.M), status
+        assert re.search(r"^NoNewPrivs:\s+1$", status, re.M), status
+    env = udhcpc(dtopo.clients[0], dtopo.tmp)
+    assert env.get("ip", "").startswith("172.25.254."), env
+    assert p.stop() == 0
