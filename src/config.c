@@ -16,9 +16,11 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const struct config_section_kind *const section_kinds[] = {
 	&config_section_server, &config_section_subnet, &config_section_host,
@@ -475,27 +477,80 @@ static void parse_line(struct config_parser *p, struct section_state *st,
 	pk->line = p->line;
 }
 
-static void config_parse_stream(struct config_parser *p, FILE *f)
+/* One file; `st` carries which unique sections were seen across files. */
+static void config_parse_stream(struct config_parser *p,
+				struct section_state *st, FILE *f)
 {
-	struct section_state st = { 0 };
 	struct pending_key pk = { 0 };
 	char *buf = NULL;
 	size_t cap = 0;
 
+	st->kind = NULL;
+	st->after_header = false;
+	p->line = 0;
 	while (getline(&buf, &cap, f) >= 0) {
 		p->line++;
 		if (p->line == 1 && !strncmp(buf, "\xef\xbb\xbf", 3))
 			memmove(buf, buf + 3, strlen(buf + 3) + 1);
-		parse_line(p, &st, &pk, buf);
+		parse_line(p, st, &pk, buf);
 	}
-	pending_flush(p, &st, &pk);
+	pending_flush(p, st, &pk);
 	free(buf);
+}
+
+/* A directory that is not there yet matches nothing; one pxed may not
+ * read (after the privilege drop, on a reload) is an error, or its hosts
+ * would vanish without a word. */
+static int glob_error(const char *path, int err)
+{
+	(void)path;
+	return err != ENOENT && err != ENOTDIR;
+}
+
+/* The files one `include` names, in glob(3)'s sorted order; none is no
+ * error (an empty or absent conf.d is normal). */
+static void parse_include(struct config_parser *p, struct section_state *st,
+			  const char *main_file,
+			  const struct config_include *inc)
+{
+	glob_t g;
+	int r = glob(inc->pattern, 0, glob_error, &g);
+
+	if (r == GLOB_NOMATCH)
+		return;
+	if (r) {
+		config_error_at(p, main_file, inc->line, "include %s: %s",
+				inc->pattern, r == GLOB_NOSPACE ?
+				"out of memory" : "cannot read the directory");
+		globfree(&g);
+		return;
+	}
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *path = g.gl_pathv[i];
+		struct stat sb;
+		FILE *f = fopen(path, "re");
+
+		if (!f || fstat(fileno(f), &sb) < 0 || !S_ISREG(sb.st_mode)) {
+			config_error_at(p, main_file, inc->line,
+					"include %s: %s", path, f ?
+					"not a regular file" : strerror(errno));
+			if (f)
+				fclose(f);
+			continue;
+		}
+		p->file = path;
+		config_parse_stream(p, st, f);
+		fclose(f);
+	}
+	p->file = main_file;
+	globfree(&g);
 }
 
 int config_load(const char *path, struct config **ret_config,
 		struct config_diags *diags)
 {
 	struct config_parser p = { .diags = diags, .file = path };
+	struct section_state st = { 0 };
 	struct config *config;
 	FILE *f;
 	int r;
@@ -516,8 +571,10 @@ int config_load(const char *path, struct config **ret_config,
 		config_free(config);
 		return r;
 	}
-	config_parse_stream(&p, f);
+	config_parse_stream(&p, &st, f);
 	fclose(f);
+	for (size_t i = 0; i < config->server.n_includes; i++)
+		parse_include(&p, &st, path, &config->server.includes[i]);
 	if (!p.errors) {
 		config_validate_dhcp(&p);
 		config_validate_files(&p);

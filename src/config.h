@@ -99,6 +99,13 @@ struct config_host {
 	unsigned line;
 };
 
+/* [server] include = PATTERN: files (a glob, sorted) read after the main
+ * one, as if appended to it, each starting outside any section. */
+struct config_include {
+	char *pattern;            /* absolute: made so against the main file */
+	unsigned line;
+};
+
 struct config_server {
 	char **interfaces;
 	size_t n_interfaces;
@@ -109,6 +116,8 @@ struct config_server {
 	uint16_t proxy_port;      /* 4011 */
 	bool quiet_dhcp;          /* no log line per DHCP reply */
 	bool ipv6_ra;             /* answer router solicitations: ra/ */
+	struct config_include *includes;  /* read after the main file */
+	size_t n_includes;
 };
 
 struct config_tftp {

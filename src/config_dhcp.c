@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,36 @@ static int set_ipv6_ra(struct config_parser *p, void *obj, const char *v)
 	return config_read_bool(p, v, &((struct config_server *)obj)->ipv6_ra);
 }
 
+/* Relative patterns are taken from the main file's directory, so that
+ * the config reads the same whatever directory pxed starts in. */
+static int set_include(struct config_parser *p, void *obj, const char *v)
+{
+	struct config_server *s = obj;
+	const char *slash = strrchr(p->file, '/');
+	char *pattern;
+	int i;
+
+	if (!*v) {
+		config_error(p, "'include' needs a file or a pattern");
+		return -EINVAL;
+	}
+	if (v[0] == '/' || !slash)
+		pattern = strdup(v);
+	else if (asprintf(&pattern, "%.*s/%s", (int)(slash - p->file),
+			  p->file, v) < 0)
+		pattern = NULL;
+	if (!pattern)
+		return -ENOMEM;
+	i = config_array_push((void **)&s->includes, &s->n_includes,
+			      sizeof(*s->includes));
+	if (i < 0) {
+		free(pattern);
+		return i;
+	}
+	s->includes[i] = (struct config_include){ pattern, p->line };
+	return 0;
+}
+
 static const struct config_key server_keys[] = {
 	{ "interface", set_interface, false },
 	{ "address", set_address, false },
@@ -101,6 +132,7 @@ static const struct config_key server_keys[] = {
 	{ "proxy-port", set_proxy_port, false },
 	{ "log-dhcp", set_log_dhcp, false },
 	{ "ipv6-ra", set_ipv6_ra, false },
+	{ "include", set_include, true },
 	{ NULL, NULL, false },
 };
 
@@ -505,6 +537,9 @@ void config_free_dhcp(struct config *config)
 	free(config->server.interfaces);
 	free(config->server.state_dir);
 	free(config->server.user);
+	for (size_t i = 0; i < config->server.n_includes; i++)
+		free(config->server.includes[i].pattern);
+	free(config->server.includes);
 	for (size_t i = 0; i < config->n_subnets; i++) {
 		struct config_subnet *s = &config->subnets[i];
 

@@ -89,6 +89,26 @@ ip = 172.25.254.25
         assert after.yiaddr == "172.25.254.25", after
 
 
+def test_sighup_reads_a_host_dropped_into_an_included_directory(dtopo):
+    """The conf.d way: the main file includes hosts.d/*.conf (relative to
+    itself); a file dropped there and a SIGHUP make a host static."""
+    import os
+    conf = base_config(dtopo.tmp).replace(
+        "[server]\n", "[server]\ninclude = hosts.d/*.conf\n", 1)
+    p = start_dhcp(dtopo, conf)
+    hosts_d = os.path.join(os.path.dirname(p.config_path), "hosts.d")
+    os.makedirs(hosts_d, exist_ok=True)
+    with RawClient(dtopo.clients[0]) as rc:
+        before = rc.discover(mac="52:54:00:00:00:06")
+        assert before.yiaddr != "172.25.254.26", before
+        with open(os.path.join(hosts_d, "web.conf"), "w") as f:
+            f.write("[host web]\nmac = 52:54:00:00:00:06\n"
+                    "ip = 172.25.254.26\n")
+        reload(p, conf, "reloaded", "SIGHUP after a file in hosts.d")
+        after = rc.lease(mac="52:54:00:00:00:06")
+        assert after.yiaddr == "172.25.254.26", after
+
+
 def test_host_added_for_a_leased_address_takes_it_holder_is_nakked(dtopo):
     """A static host added (SIGHUP) for an address a dynamic client holds:
     the host gets its IP, and the holder can no longer keep it - never two
