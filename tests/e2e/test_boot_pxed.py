@@ -1,9 +1,8 @@
 # SPDX-License-Identifier: MIT
-"""A VM network-boots through pxed alone: pxed's DHCP hands out the boot
-loader by architecture, its TFTP serves the boot loaders and the kernel and
-initrd out of the ISO image (never mounted), its HTTP the kickstart and the
-tree's .treeinfo out of the same image. The same checks as the reference
-boots in test_boot_reference.py.
+"""VM boots that only pxed makes: an unknown host gets the menu, and
+pxed's own boot profiles (generated pxelinux.cfg, grub.cfg and iPXE
+scripts). The boots both pxed and the classic setup make are in
+test_boot_classic.py.
 
 A test skips only when pxed lacks a service outright (e2e_boot.Pxed: no
 socket bound for it, or `pxed check` rejecting its config); anything that
@@ -14,41 +13,11 @@ from e2e_boot import (OTHER_MAC, VM_MAC, assert_firmware_dhcp,
                       assert_menu_shown, check_boot, pxed_supports)
 
 
-def test_bios_pxelinux_host_profile(boot, assets):
-    b = boot("pxed", "bios", mac=VM_MAC)
-    assert_firmware_dhcp(b, arch=0, file="pxelinux.0")
-    check_boot(b, assets, "host-profile")
-    assert b.detail["kernel-fetch"].startswith("TFTP ")
-
-
 def test_bios_pxelinux_unknown_host_gets_menu_default(boot, assets):
     b = boot("pxed", "bios", mac=OTHER_MAC)
     assert_firmware_dhcp(b, arch=0, file="pxelinux.0")
     check_boot(b, assets, "menu-default")
     assert_menu_shown(b)
-
-
-def test_uefi_grub(boot, assets):
-    b = boot("pxed", "uefi", mac=VM_MAC)
-    assert_firmware_dhcp(b, arch=7, file="grubx64.efi")
-    check_boot(b, assets, "menu-default")
-
-
-def test_uefi_native_pxe_grub(boot, assets):
-    """OVMF's own PXE stack (no iPXE option ROM), as on real UEFI machines."""
-    b = boot("pxed", "uefi-native", mac=VM_MAC)
-    assert_firmware_dhcp(b, arch=7, file="grubx64.efi")
-    check_boot(b, assets, "menu-default")
-
-
-def test_ipxe_script_kernel_initrd_over_http(boot, assets):
-    """The firmware's own iPXE (QEMU's PXE ROM, user class "iPXE") is
-    handed an iPXE script over HTTP; kernel and initrd follow over HTTP."""
-    b = boot("pxed", "bios", mac=VM_MAC, ipxe=True)
-    check_boot(b, assets, "ipxe-script")
-    assert b.detail["loader"] == "HTTP /boot.ipxe", b.report()
-    assert b.detail["kernel-fetch"].startswith("HTTP "), b.report()
-    assert b.detail["initrd-fetch"].startswith("HTTP "), b.report()
 
 
 # --- pxed's own profiles: generated pxelinux.cfg, grub.cfg, iPXE scripts --

@@ -570,6 +570,17 @@ def _env_blocks(path):
     return blocks
 
 
+def _end(proc):
+    """A client we started: SIGTERM, then SIGKILL; by PID only."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
 def udhcpc(ns, tmp, iface="c0", vendor=None, xopts=(), request=(),
            tries=5, timeout=20, extra=(), name="udhcpc", expect_lease=True):
     """busybox udhcpc until bound (-q), with a script that dumps its env.
@@ -643,13 +654,7 @@ def dhclient(ns, tmp, iface="c0", timeout=20, conf_extra="",
                 break
             time.sleep(0.1)
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+        _end(proc)
     with open(log_path, errors="replace") as f:
         output = f.read()
     events = [ev for ev, _ in _env_blocks(out)]
@@ -687,13 +692,7 @@ def dhcpcd_test(ns, tmp, iface="c0", timeout=20, conf_extra="",
                 break
             time.sleep(0.1)
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+        _end(proc)
     output = read()
     env = {}
     for line in output.splitlines():
