@@ -114,8 +114,9 @@ static const struct command commands[] = {
 	  ".disk/info), print what was found and the [tree] and [profile]\n"
 	  "sections with the append line of that installer.\n"
 	  "  --name NAME        tree and profile name (default from the image)\n"
-	  "  -c, --config FILE  append the sections to FILE instead of "
-	  "printing\n"
+	  "  -c, --config FILE  add the sections to FILE instead of printing:\n"
+	  "                     at its end, or as NAME.conf in the directory\n"
+	  "                     of its first include = DIR/*.conf\n"
 	  "  --kickstart FILE   a kickstart (or preseed) template for the "
 	  "profile\n",
 	  cmd_import },

@@ -9,10 +9,13 @@
 #include "fs/iso.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define NAME_CHARS                                                            \
 	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
@@ -33,8 +36,10 @@ static void print_found(FILE *f, const char *iso,
 		info->arch, info->kernel, info->initrd);
 }
 
-/* The names must be new to the config they are added to. */
-static int check_names_free(const char *config_path, const char *name)
+/* The config the sections join, with its included files: the names
+ * must be new to all of it. */
+static int load_target(const char *config_path, const char *name,
+		       struct config **ret)
 {
 	struct config_diags diags = { 0 };
 	struct config *c = NULL;
@@ -50,22 +55,85 @@ static int check_names_free(const char *config_path, const char *name)
 		fprintf(stderr, "pxed import: %s already has a tree or profile "
 			"named %s; choose another with --name\n", config_path,
 			name);
-		r = -EEXIST;
+		config_free(c);
+		return -EEXIST;
 	}
-	config_free(c);
-	return r;
+	*ret = c;
+	return 0;
 }
 
-static int append_to(const char *path, const char *text)
+/*
+ * A config whose first include is every .conf file of a directory (the
+ * conf.d way) gets a file of its own there, NAME.conf (the directory made
+ * if missing); any other config gets the sections at its end. Returns the
+ * path to write, to be freed.
+ */
+static char *target_path(const struct config *c, const char *config_path,
+			 const char *name)
 {
-	FILE *f = fopen(path, "ae");
+	static const char suffix[] = "/*.conf";
+	const char *pattern;
+	size_t dir_len;
+	char *path;
 
-	if (!f || fprintf(f, "\n%s", text) < 0 || fclose(f) != 0) {
+	if (!c->server.n_includes)
+		return strdup(config_path);
+	pattern = c->server.includes[0].pattern;
+	dir_len = strlen(pattern) - (sizeof(suffix) - 1);
+	if (strlen(pattern) < sizeof(suffix) ||
+	    strcmp(pattern + dir_len, suffix) ||
+	    strcspn(pattern, "*?[") < dir_len)
+		return strdup(config_path);
+	if (asprintf(&path, "%.*s/%s.conf", (int)dir_len, pattern, name) < 0)
+		return NULL;
+	path[dir_len] = '\0';
+	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "pxed import: cannot make %s: %s\n", path,
+			strerror(errno));
+		free(path);
+		return NULL;
+	}
+	path[dir_len] = '/';
+	return path;
+}
+
+/* The end of the config, or a new drop-in file (never one that exists). */
+static int write_sections(const char *path, bool drop_in, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC |
+		      (drop_in ? O_CREAT | O_EXCL : O_APPEND), 0644);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, drop_in ? "w" : "a");
+
+	if (!f || fprintf(f, "%s%s", drop_in ? "" : "\n", text) < 0 ||
+	    fclose(f) != 0) {
 		fprintf(stderr, "pxed import: cannot write %s: %s\n", path,
 			strerror(errno));
+		if (!f && fd >= 0)
+			close(fd);
 		return -errno;
 	}
 	return 0;
+}
+
+static int add_to_config(const char *config_path, const char *name,
+			 const char *text)
+{
+	struct config *c;
+	char *path;
+	int r = load_target(config_path, name, &c);
+
+	if (r < 0)
+		return r;
+	path = target_path(c, config_path, name);
+	config_free(c);
+	if (!path)
+		return -ENOMEM;
+	r = write_sections(path, strcmp(path, config_path) != 0, text);
+	if (r == 0)
+		printf("# added [tree %s] and [profile %s] to %s\n", name,
+		       name, path);
+	free(path);
+	return r;
 }
 
 static int detect(const char *iso, struct import_info *info)
@@ -121,20 +189,14 @@ int import_run(const char *iso, const char *name, const char *config_path,
 			"digits, '_', '.' or '-'\n", name);
 		return -EINVAL;
 	}
-	if (config_path && (r = check_names_free(config_path, name)) < 0)
-		return r;
 	text = import_config_text(&info, name, path, kickstart ? ks : NULL);
 	if (!text)
 		return -ENOMEM;
 	print_found(stdout, path, &info);
-	if (config_path) {
-		r = append_to(config_path, text);
-		if (r == 0)
-			printf("# added [tree %s] and [profile %s] to %s\n",
-			       name, name, config_path);
-	} else {
+	if (config_path)
+		r = add_to_config(config_path, name, text);
+	else
 		fputs(text, stdout);
-	}
 	free(text);
 	return r;
 }

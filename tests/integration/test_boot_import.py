@@ -158,6 +158,35 @@ def test_import_recognises_and_writes_a_working_config(tmp_path, layout):
     assert open(conf).read() == before
 
 
+def test_import_into_a_conf_d_directory(tmp_path):
+    """A config that includes conf.d/*.conf gets a file per image there
+    (the directory made if missing), the main file untouched; the names
+    are checked against the included files too."""
+    tmp = str(tmp_path)
+    iso = make_iso(tmp, "rocky9")
+    conf = os.path.join(tmp, "pxed.conf")
+    main = "[server]\ninclude = conf.d/*.conf\n[tftp]\n[http]\n"
+    with open(conf, "w") as f:
+        f.write(main)
+    r = pxed("import", iso, "--name", "rocky", "-c", conf)
+    assert r.returncode == 0, r.stderr
+    drop_in = os.path.join(tmp, "conf.d", "rocky.conf")
+    assert f"added [tree rocky] and [profile rocky] to {drop_in}" in r.stdout
+    assert open(conf).read() == main
+    assert open(drop_in).read().startswith("[tree rocky]\n")
+    r = pxed("check", "-c", conf)
+    assert r.returncode == 0, r.stderr
+    # the name is taken now, in the included file: refused
+    r = pxed("import", iso, "--name", "rocky", "-c", conf)
+    assert r.returncode == 1 and "already has a tree or profile" in r.stderr
+    # another name: a second file beside the first
+    r = pxed("import", iso, "--name", "rocky-b", "-c", conf)
+    assert r.returncode == 0, r.stderr
+    assert sorted(os.listdir(os.path.join(tmp, "conf.d"))) == [
+        "rocky-b.conf", "rocky.conf"]
+    assert pxed("check", "-c", conf).returncode == 0
+
+
 def test_import_without_kickstart_boots_the_installer(tmp_path):
     iso = make_iso(str(tmp_path), "rocky9")
     r = pxed("import", iso)
