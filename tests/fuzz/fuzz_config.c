@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: pxed.conf parsing and validation on arbitrary text. */
+/* libFuzzer target: pxed.conf parsing and validation on arbitrary text
+ * (but for `include`, see below). */
 #include "config.h"
 #include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -16,6 +18,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct config *config = NULL;
 	FILE *f;
 
+	/* [server] include reads the files a glob names: a fuzzer would read
+	 * the machine's (/proc/kcore...). The key is only ever this word. */
+	if (memmem(data, size, "include", 7))
+		return 0;
 	if (!path[0])
 		snprintf(path, sizeof(path), "/tmp/pxed-fuzz-config-%d", getpid());
 	f = fopen(path, "w");
