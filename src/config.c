@@ -16,11 +16,13 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const struct config_section_kind *const section_kinds[] = {
 	&config_section_server, &config_section_subnet, &config_section_host,
@@ -528,14 +530,18 @@ static void parse_include(struct config_parser *p, struct section_state *st,
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		const char *path = g.gl_pathv[i];
 		struct stat sb;
-		FILE *f = fopen(path, "re");
+		/* O_NONBLOCK: a FIFO that matched must not hang the load */
+		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		FILE *f = NULL;
 
-		if (!f || fstat(fileno(f), &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+			f = fdopen(fd, "r");
+		if (!f) {
 			config_error_at(p, main_file, inc->line,
-					"include %s: %s", path, f ?
-					"not a regular file" : strerror(errno));
-			if (f)
-				fclose(f);
+					"include %s: %s", path, fd < 0 ?
+					strerror(errno) : "not a regular file");
+			if (fd >= 0)
+				close(fd);
 			continue;
 		}
 		p->file = path;

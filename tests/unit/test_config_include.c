@@ -188,19 +188,24 @@ static void test_each_file_starts_outside_sections(void **state)
 			      "outside any section");
 }
 
-static void test_directory_match_is_an_error(void **state)
+/* A directory or a FIFO that matches is an error (a FIFO without a
+ * writer must not hang the load). */
+static void test_special_files_are_errors(void **state)
 {
 	struct tree t;
 	const char *main;
-	char dir[160];
+	char other[160];
 
 	(void)state;
 	tree_open(&t);
 	main = tree_write(&t, "pxed.conf", main_conf);
-	snprintf(dir, sizeof(dir), "%s/sub.conf", t.conf_d);
-	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(other, sizeof(other), "%s/sub.conf", t.conf_d);
+	assert_int_equal(mkdir(other, 0755), 0);
 	expect_one_error(main, main, 4, "not a regular file");
-	rmdir(dir);
+	rmdir(other);
+	assert_int_equal(mkfifo(other, 0644), 0);
+	expect_one_error(main, main, 4, "not a regular file");
+	unlink(other);
 	tree_close(&t);
 }
 
@@ -248,7 +253,7 @@ int main(void)
 		cmocka_unit_test(test_error_names_included_file),
 		cmocka_unit_test(test_unique_section_across_files),
 		cmocka_unit_test(test_each_file_starts_outside_sections),
-		cmocka_unit_test(test_directory_match_is_an_error),
+		cmocka_unit_test(test_special_files_are_errors),
 		cmocka_unit_test(test_unreadable_directory_is_an_error),
 	};
 
