@@ -6,12 +6,14 @@
  * once; OFFERs and NAKs go out at once, while ACKs that carry a lease wait
  * in the filling batch with the lease changes they depend on. After each
  * loop iteration the batch goes to the writer thread (dhcp/lease_writer.h),
- * which commits it with one fsync and then sends its ACKs; the loop never
- * waits for the disk.
+ * which commits it with one fsync; the loop never waits for the disk. Once
+ * the writer is done, its batch's ACKs go to the pacer (dhcp/pacer.h),
+ * which sends them spread over as long as the commit took.
  */
 #include "dhcp/service.h"
 
 #include "dhcp/lease_writer.h"
+#include "dhcp/pacer.h"
 #include "dhcp/server.h"
 #include "log.h"
 #include "net.h"
@@ -31,9 +33,6 @@
 #define RECV_BATCH 32
 /* Bound the work per wake-up so TFTP and timers are not starved. */
 #define RECV_ROUNDS 8
-/* ACKs sent back to back, then a pause: see batch_finish */
-#define ACK_BURST 32
-#define ACK_BURST_PAUSE_NS 500000L
 
 struct dhcp_socket {
 	struct loop_io io;
@@ -76,6 +75,9 @@ struct dhcp_service {
 	size_t n_ifaces;
 	struct commit_batch filling;     /* the loop's */
 	struct commit_batch flight;      /* the writer's while it is busy */
+	int flight_result;               /* its commit's, set by the writer */
+	uint64_t flight_submitted;       /* loop ms when handed over */
+	struct pacer acks;               /* committed ACKs, leaving evenly */
 	struct loop_io writer_idle;      /* eventfd: the writer is done */
 	struct loop_idle idle;
 };
@@ -187,39 +189,46 @@ static int reply_queue(struct commit_batch *b, const struct pending_reply *p)
 	return 0;
 }
 
-/*
- * Sends a committed batch's ACKs; never one whose lease is not stored.
- * A commit that waited on a slow disk (100 ms happens) releases hundreds
- * at once, and a relay's receive buffer (208 KiB by default) holds only
- * about 230: measured, perfdhcp lost exactly the excess. So they leave
- * in bursts with a pause between, which a receiver drains at ease.
- */
-static void batch_finish(const struct dhcp_service *svc,
-			 struct commit_batch *b, int result)
+static void ack_release(void *data, void *item)
 {
-	static const struct timespec pause = { 0, ACK_BURST_PAUSE_NS };
+	send_reply(data, item);
+	free(item);
+}
 
-	if (result < 0)
-		log_error("committing %zu lease changes failed: %s; %zu ACKs "
-			  "not sent, the clients will ask again",
-			  b->leases.n_changes, strerror(-result), b->n_replies);
-	for (size_t i = 0; i < b->n_replies; i++) {
-		if (result == 0) {
-			if (i && i % ACK_BURST == 0)
-				nanosleep(&pause, NULL);
-			send_reply(svc, b->replies[i]);
-		}
+/* Never sends an ACK whose lease is not stored. */
+static void batch_drop_failed(struct commit_batch *b, int result)
+{
+	log_error("committing %zu lease changes failed: %s; %zu ACKs not "
+		  "sent, the clients will ask again", b->leases.n_changes,
+		  strerror(-result), b->n_replies);
+	for (size_t i = 0; i < b->n_replies; i++)
 		free(b->replies[i]);
-	}
 	b->n_replies = 0;
 }
 
-/* Runs on the writer thread once svc->flight is durable (or failed). */
+/* Runs on the writer thread once svc->flight is durable (or failed); the
+ * loop reads the result after lease_writer_busy() says it is done. */
 static void flight_committed(void *data, int result)
 {
 	struct dhcp_service *svc = data;
 
-	batch_finish(svc, &svc->flight, result);
+	svc->flight_result = result;
+}
+
+/* The writer is idle: its batch's ACKs may go. */
+static void flight_release(struct dhcp_service *svc)
+{
+	struct commit_batch *b = &svc->flight;
+
+	if (!b->n_replies)
+		return;
+	if (svc->flight_result < 0) {
+		batch_drop_failed(b, svc->flight_result);
+		return;
+	}
+	pacer_add(&svc->acks, (void *const *)b->replies, b->n_replies,
+		  loop_now(svc->loop) - svc->flight_submitted);
+	b->n_replies = 0;
 }
 
 /* Hand the filling batch to the writer if it has work and the writer none. */
@@ -227,13 +236,16 @@ static void batch_submit(struct dhcp_service *svc)
 {
 	struct commit_batch t;
 
-	if ((!svc->filling.leases.n_changes && !svc->filling.n_replies) ||
-	    lease_writer_busy(svc->writer))
+	if (lease_writer_busy(svc->writer))
+		return;
+	flight_release(svc);
+	if (!svc->filling.leases.n_changes && !svc->filling.n_replies)
 		return;
 	/* Swap contents: the queue store keeps writing into `filling`. */
 	t = svc->flight;
 	svc->flight = svc->filling;
 	svc->filling = t;
+	svc->flight_submitted = loop_now(svc->loop);
 	lease_writer_submit(svc->writer, &svc->flight.leases, svc);
 }
 
@@ -427,6 +439,7 @@ int dhcp_service_start(struct loop *loop, const struct config *config,
 	svc->sockets[0].io.fd = svc->sockets[1].io.fd = -1;
 	svc->writer_idle.fd = -1;
 	pthread_rwlock_init(&svc->leases_lock, NULL);
+	pacer_init(&svc->acks, loop, ack_release, svc);
 	svc->config = config;
 	if ((r = store_open(svc, config)) < 0)
 		goto fail;
@@ -508,12 +521,23 @@ struct dhcp_service *dhcp_service_stop(struct dhcp_service *svc)
 {
 	if (!svc)
 		return NULL;
-	/* The batch in flight completes; what is left is committed here. */
-	svc->writer = lease_writer_stop(svc->writer);
+	/* The batch in flight completes; what is left is committed here, and
+	 * every committed ACK leaves now. */
+	if (svc->writer) {
+		svc->writer = lease_writer_stop(svc->writer);
+		flight_release(svc);
+	}
 	if (svc->disk && (svc->filling.leases.n_changes ||
-			  svc->filling.n_replies))
-		batch_finish(svc, &svc->filling,
-			     lease_batch_commit(svc->disk, &svc->filling.leases));
+			  svc->filling.n_replies)) {
+		int r = lease_batch_commit(svc->disk, &svc->filling.leases);
+
+		if (r < 0)
+			batch_drop_failed(&svc->filling, r);
+		pacer_add(&svc->acks, (void *const *)svc->filling.replies,
+			  svc->filling.n_replies, 0);
+		svc->filling.n_replies = 0;
+	}
+	pacer_flush(&svc->acks);
 	if (svc->idle.fn)
 		loop_idle_remove(svc->loop, &svc->idle);
 	if (svc->server)
