@@ -73,6 +73,8 @@ void pacer_add(struct pacer *p, void *const *items, size_t n,
 		: spread_ms > PACER_MAX_SPREAD_MS ? PACER_MAX_SPREAD_MS
 						  : (size_t)spread_ms;
 	p->per_tick = (p->n + ticks - 1) / ticks;
+	if (p->per_tick < PACER_MIN_SLICE)
+		p->per_tick = PACER_MIN_SLICE;
 	if (!loop_timer_armed(&p->timer))
 		tick(&p->timer, loop_now(p->loop));
 }

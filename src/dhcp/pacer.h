@@ -20,6 +20,9 @@
 
 /* Longest span a batch is spread over: the delay it adds to a reply. */
 #define PACER_MAX_SPREAD_MS 50
+/* Fewest items a tick releases: a burst this small fits any receiver,
+ * and a small batch then costs no extra wake-ups. */
+#define PACER_MIN_SLICE 16
 
 /* Sends and frees one item; the pacer owns it until then. */
 typedef void pacer_release_fn(void *data, void *item);
@@ -39,8 +42,8 @@ void pacer_init(struct pacer *p, struct loop *loop, pacer_release_fn *release,
 
 /*
  * Takes `n` items, to be released in order, spread with what is still
- * queued over `spread_ms` (1..PACER_MAX_SPREAD_MS). The first slice goes
- * at once. Items that cannot be queued (out of memory) are released at
+ * queued over `spread_ms` (1..PACER_MAX_SPREAD_MS), at least
+ * PACER_MIN_SLICE a tick. The first slice goes at once. Items that cannot be queued (out of memory) are released at
  * once rather than lost.
  */
 void pacer_add(struct pacer *p, void *const *items, size_t n,

@@ -33,6 +33,10 @@
 #define RECV_BATCH 32
 /* Bound the work per wake-up so TFTP and timers are not starved. */
 #define RECV_ROUNDS 8
+/* Commits start at most this often: under load a sync costs as much CPU
+ * as a few hundred requests, so fewer, larger batches; the ACKs wait this
+ * much longer at most. */
+#define COMMIT_INTERVAL_MS 4
 
 struct dhcp_socket {
 	struct loop_io io;
@@ -77,6 +81,7 @@ struct dhcp_service {
 	struct commit_batch flight;      /* the writer's while it is busy */
 	int flight_result;               /* its commit's, set by the writer */
 	uint64_t flight_submitted;       /* loop ms when handed over */
+	struct loop_timer commit_due;    /* the next commit may start */
 	struct pacer acks;               /* committed ACKs, leaving evenly */
 	struct loop_io writer_idle;      /* eventfd: the writer is done */
 	struct loop_idle idle;
@@ -235,11 +240,18 @@ static void flight_release(struct dhcp_service *svc)
 static void batch_submit(struct dhcp_service *svc)
 {
 	struct commit_batch t;
+	uint64_t due;
 
 	if (lease_writer_busy(svc->writer))
 		return;
 	flight_release(svc);
 	if (!svc->filling.leases.n_changes && !svc->filling.n_replies)
+		return;
+	due = svc->flight_submitted + COMMIT_INTERVAL_MS;
+	/* A timer that cannot be armed must not stall the commit. */
+	if (loop_now(svc->loop) < due &&
+	    (loop_timer_armed(&svc->commit_due) ||
+	     loop_timer_arm(svc->loop, &svc->commit_due, due) == 0))
 		return;
 	/* Swap contents: the queue store keeps writing into `filling`. */
 	t = svc->flight;
@@ -247,6 +259,12 @@ static void batch_submit(struct dhcp_service *svc)
 	svc->filling = t;
 	svc->flight_submitted = loop_now(svc->loop);
 	lease_writer_submit(svc->writer, &svc->flight.leases, svc);
+}
+
+static void commit_due(struct loop_timer *t, uint64_t now)
+{
+	(void)now;
+	batch_submit(container_of(t, struct dhcp_service, commit_due));
 }
 
 static void after_iteration(struct loop_idle *idle)
@@ -440,6 +458,7 @@ int dhcp_service_start(struct loop *loop, const struct config *config,
 	svc->writer_idle.fd = -1;
 	pthread_rwlock_init(&svc->leases_lock, NULL);
 	pacer_init(&svc->acks, loop, ack_release, svc);
+	loop_timer_init(&svc->commit_due, commit_due);
 	svc->config = config;
 	if ((r = store_open(svc, config)) < 0)
 		goto fail;
@@ -540,6 +559,7 @@ struct dhcp_service *dhcp_service_stop(struct dhcp_service *svc)
 	pacer_flush(&svc->acks);
 	if (svc->idle.fn)
 		loop_idle_remove(svc->loop, &svc->idle);
+	loop_timer_cancel(svc->loop, &svc->commit_due);
 	if (svc->server)
 		log_stats(dhcp_server_stats(svc->server));
 	for (size_t i = 0; i < 2; i++)

@@ -8,7 +8,8 @@
 
 #include "dhcp/pacer.h"
 
-#define MAX_ITEMS 256
+#define MAX_ITEMS 4096
+#define S PACER_MIN_SLICE
 
 struct record {
 	struct loop *loop;
@@ -54,7 +55,7 @@ static void teardown_record(struct record *r, struct pacer *p)
 	loop_free(r->loop);
 }
 
-/* 10 items over 5 ms: 2 at once, then 2 per tick, each tick a later ms. */
+/* 10 slices over 5 ms: 2 at once, then 2 per tick, each a later ms. */
 static void test_batch_spread_over_ticks(void **state)
 {
 	struct record r;
@@ -62,22 +63,22 @@ static void test_batch_spread_over_ticks(void **state)
 	uint64_t t0;
 
 	(void)state;
-	setup_record(&r, &p, 10);
+	setup_record(&r, &p, 10 * S);
 	t0 = loop_now(r.loop);
-	add_range(&p, 0, 10, 5);
-	assert_int_equal(r.n, 2);
-	assert_int_equal(pacer_queued(&p), 8);
+	add_range(&p, 0, 10 * S, 5);
+	assert_int_equal(r.n, 2 * S);
+	assert_int_equal(pacer_queued(&p), 8 * S);
 	assert_int_equal(loop_run(r.loop), 0);
-	assert_int_equal(r.n, 10);
-	for (size_t i = 0; i < 10; i++) {
+	assert_int_equal(r.n, 10 * S);
+	for (size_t i = 0; i < 10 * S; i++) {
 		assert_int_equal(r.ids[i], (int)i);
-		/* pairs leave together, each pair later than the one before */
-		if (i % 2)
+		/* 2 slices leave together, each tick later than the last */
+		if (i % (2 * S))
 			assert_true(r.at[i] == r.at[i - 1]);
 		else if (i)
 			assert_true(r.at[i] > r.at[i - 1]);
 	}
-	assert_true(r.at[9] >= t0 + 4);
+	assert_true(r.at[10 * S - 1] >= t0 + 4);
 	assert_int_equal(pacer_queued(&p), 0);
 	teardown_record(&r, &p);
 }
@@ -89,21 +90,22 @@ static void test_new_batch_respreads_the_queue(void **state)
 	struct pacer p;
 
 	(void)state;
-	setup_record(&r, &p, 20);
-	add_range(&p, 0, 10, 10);          /* one per tick */
-	assert_int_equal(r.n, 1);
-	add_range(&p, 10, 10, 2);          /* 19 queued over 2 ticks */
-	assert_int_equal(p.per_tick, 10);
+	setup_record(&r, &p, 12 * S);
+	add_range(&p, 0, 10 * S, 10);      /* a slice per tick */
+	assert_int_equal(r.n, S);
+	add_range(&p, 10 * S, 2 * S, 2);   /* 11 slices queued over 2 ticks */
+	assert_int_equal(p.per_tick, (11 * S + 1) / 2);
 	assert_int_equal(loop_run(r.loop), 0);
-	for (size_t i = 0; i < 20; i++)
+	for (size_t i = 0; i < 12 * S; i++)
 		assert_int_equal(r.ids[i], (int)i);
-	/* the first tick after the second batch releases 10 at once */
-	assert_true(r.at[1] == r.at[10]);
-	assert_true(r.at[11] > r.at[10]);
+	/* the first tick after the second batch releases half of them */
+	assert_true(r.at[S] == r.at[S + p.per_tick - 1]);
+	assert_true(r.at[S + p.per_tick] > r.at[S]);
 	teardown_record(&r, &p);
 }
 
-/* No span releases everything now; a long one is capped. */
+/* No span, or a batch of a slice or less, releases everything now; a
+ * long span is capped. */
 static void test_span_is_clamped(void **state)
 {
 	struct record r;
@@ -111,13 +113,15 @@ static void test_span_is_clamped(void **state)
 
 	(void)state;
 	setup_record(&r, &p, 0);
-	add_range(&p, 0, 7, 0);
-	assert_int_equal(r.n, 7);
+	add_range(&p, 0, 4 * S, 0);
+	assert_int_equal(r.n, 4 * S);
+	add_range(&p, 4 * S, S, PACER_MAX_SPREAD_MS);
+	assert_int_equal(r.n, 5 * S);
 	assert_int_equal(pacer_queued(&p), 0);
-	add_range(&p, 7, 200, 10000);
-	assert_int_equal(p.per_tick, (200 + PACER_MAX_SPREAD_MS - 1) /
+	add_range(&p, 5 * S, 2000, 10000);
+	assert_int_equal(p.per_tick, (2000 + PACER_MAX_SPREAD_MS - 1) /
 					     PACER_MAX_SPREAD_MS);
-	assert_int_equal(r.n, 7 + p.per_tick);
+	assert_int_equal(r.n, 5 * S + p.per_tick);
 	teardown_record(&r, &p);
 }
 
@@ -130,7 +134,7 @@ static void test_flush_releases_everything(void **state)
 	(void)state;
 	setup_record(&r, &p, 0);
 	add_range(&p, 0, 100, PACER_MAX_SPREAD_MS);
-	assert_int_equal(r.n, 2);
+	assert_int_equal(r.n, S);
 	pacer_flush(&p);
 	assert_int_equal(r.n, 100);
 	for (size_t i = 0; i < 100; i++)
@@ -148,13 +152,13 @@ static void test_ring_grows_while_wrapped(void **state)
 	struct pacer p;
 
 	(void)state;
-	setup_record(&r, &p, 166);
-	add_range(&p, 0, 60, 30);          /* 2 leave: ring of 64, head at 2 */
-	add_range(&p, 60, 6, 1000);        /* fills it, wrapping to 0 and 1 */
-	assert_int_equal(r.n, 2);
-	add_range(&p, 66, 100, 1);         /* grows while wrapped */
+	setup_record(&r, &p, 164 + S);
+	add_range(&p, 0, 60, 30);          /* a slice leaves: ring of 64 */
+	add_range(&p, 60, S, 1000);        /* fills it, wrapping past its end */
+	assert_int_equal(r.n, S);
+	add_range(&p, 60 + S, 104, 1);     /* grows while wrapped */
 	assert_int_equal(loop_run(r.loop), 0);
-	for (size_t i = 0; i < 166; i++)
+	for (size_t i = 0; i < 164 + S; i++)
 		assert_int_equal(r.ids[i], (int)i);
 	teardown_record(&r, &p);
 }
