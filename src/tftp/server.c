@@ -6,8 +6,9 @@
  *
  * A window's file data is read with one preadv(2) straight into its
  * packets, in a buffer shared by all transfers (the loop is one thread),
- * and send.c puts them on the wire: a transfer holds no data, only its
- * state, its socket and its open file.
+ * and send.c puts them on the wire: a transfer holds its state, its socket
+ * and its open file, and in lock-step with small blocks the 8 KiB of the
+ * file it read ahead, never more.
  */
 #include "tftp/server.h"
 
@@ -52,6 +53,8 @@
 #define TFTP_NAME_SHOWN 256
 /* IPv4 and UDP headers, below the TFTP header, in an MTU. */
 #define TFTP_IP_UDP_OVERHEAD 28
+/* A lock-step transfer reads this much of its file at a time. */
+#define TFTP_READAHEAD_BYTES 8192
 
 struct tftp_transfer {
 	struct tftp_server *server;
@@ -68,6 +71,11 @@ struct tftp_transfer {
 	/* netascii only: where each block of the window starts in the file,
 	   indexed by block % (windowsize + 1) */
 	struct tftp_netascii *ascii;
+	/* octet, one block at a time: the blocks read with the last one
+	   sent, from offset ahead_start in the file (see read_block) */
+	uint8_t *ahead;
+	uint64_t ahead_start;
+	size_t ahead_len;
 	uint64_t started;              /* ms */
 	char *name;                    /* as requested, for the log */
 };
@@ -161,6 +169,7 @@ static void transfer_free(struct tftp_transfer *t)
 	t->io.fd = -1;
 	fs_file_close(&t->file);
 	free(t->ascii);
+	free(t->ahead);
 	free(t->name);
 	if (loop_defer_free(s->loop, t) < 0)
 		log_error("tftp: cannot defer a free; leaking one transfer");
@@ -212,6 +221,44 @@ static ssize_t copy_data(const struct tftp_transfer *t, uint64_t start,
 }
 
 /*
+ * One block at `start` of the file (lock-step, or a window's last),
+ * from the blocks read ahead with an earlier one, else by reading it and
+ * the blocks after it with one pread(2): a system call costs about as
+ * much as the rest of a block's work on a virtual machine (1 us each
+ * here), and the blocks are asked for in order. Small blocks only, two
+ * or more to a read; a short read is a short block, as from pread.
+ */
+static ssize_t read_block(struct tftp_transfer *t, uint64_t start,
+			  void *dst, size_t len)
+{
+	size_t cap = TFTP_READAHEAD_BYTES / t->params.blksize *
+		     t->params.blksize;
+	off_t off = (off_t)(t->file.offset + start);
+	size_t have;
+
+	if (cap < 2 * (size_t)t->params.blksize)
+		return pread(t->file.fd, dst, len, off);
+	if (start < t->ahead_start ||
+	    start + len > t->ahead_start + t->ahead_len) {
+		ssize_t got;
+
+		if (!t->ahead && !(t->ahead = malloc(cap)))
+			return pread(t->file.fd, dst, len, off);
+		got = pread(t->file.fd, t->ahead, cap, off);
+		if (got < 0)
+			return got;
+		t->ahead_start = start;
+		t->ahead_len = (size_t)got;
+	}
+	have = t->ahead_start + t->ahead_len - start;
+	if (have > len)
+		have = len;
+	if (have)
+		memcpy(dst, t->ahead + (start - t->ahead_start), have);
+	return (ssize_t)have;
+}
+
+/*
  * Blocks first..last of an octet transfer, into the slots, with one
  * preadv(2) (or from generated data). A file that comes up short (it was
  * truncated in place) ends the transfer early at the short block.
@@ -231,9 +278,8 @@ static int read_octet(struct tftp_transfer *t, uint64_t first, uint64_t last,
 	}
 	if (t->file.fd < 0)
 		got = copy_data(t, start, iov, n);
-	else if (n == 1)   /* lock-step: pread(2) skips preadv's iovec copy */
-		got = pread(t->file.fd, iov[0].iov_base, iov[0].iov_len,
-			    (off_t)(t->file.offset + start));
+	else if (n == 1)
+		got = read_block(t, start, iov[0].iov_base, iov[0].iov_len);
 	else
 		got = preadv(t->file.fd, iov, (int)n,
 			     (off_t)(t->file.offset + start));
