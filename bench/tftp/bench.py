@@ -17,6 +17,11 @@ tftpd-hpa forks a child per transfer) are printed, with pxed's ratio to
 the best peer. Then CONCURRENT clients fetch a 4 MiB file at once from
 each.
 
+Below the table, the lock-step cells again against the floor
+(bench/tftp/floor.c, tftp-bench-floor): a server that only answers each
+ACK with the next block from memory on a connected socket. How much faster
+than the best peer the floor is bounds what any server could be there.
+
 Run through bench/tftp/run, which installs the peers and builds the
 client. A wrong byte fails the run.
 """
@@ -116,6 +121,14 @@ class Server:
     def window_supported(self):
         r = first_reply(HOST, self.port, b"f4m", {"windowsize": 16})
         return r["op"] == "oack" and "windowsize" in r["options"]
+
+
+class Floor(Server):
+    """Lock-step only, one transfer at a time: not asked about windows
+    (a probe would leave it waiting on an ACK that never comes)."""
+
+    def window_supported(self):
+        return False
 
 
 def servers(work, root, pxed, peers):
@@ -236,25 +249,45 @@ def print_table(names, results, windows):
     print(f"failed: an error, or slower than {RUN_TIMEOUT} s for the file")
 
 
+def print_floor(names, results, floor):
+    print("\nLock-step against the floor (a server that only answers each "
+          "ACK from memory):")
+    print(f"{'blksize':>7} | {'floor MB/s':>10} | {'pxed':>6} | "
+          f"{'best peer':>9} | floor / best peer")
+    for (b, w), row in results.items():
+        if w != 1 or not row.get(floor.name) or not row[names[0]]:
+            continue
+        f = row[floor.name][0]
+        best = max(row[n][0] for n in names[1:] if row[n])
+        print(f"{b:>7} | {f:>10.1f} | {row[names[0]][0] / f:5.2f}x | "
+              f"{best / f:8.2f}x | {f / best:5.2f}x")
+    print("pxed, best peer: their share of the floor's MB/s; floor / best "
+          "peer: the most any server could be over the best peer")
+
+
 def main():
     pxed, client, peers = sys.argv[1], sys.argv[2], sys.argv[3]
+    floor_bin = sys.argv[4]
     work = tempfile.mkdtemp(prefix="pxed-bench-tftp-")
     os.chmod(work, 0o755)
     root = os.path.join(work, "root")
     make_files(root)
     srv = servers(work, root, pxed, peers)
+    floor = Floor("floor", 6904, [floor_bin, "6904",
+                                  os.path.join(root, "big")])
     results, windows = {}, {}
     try:
-        for s in srv:
+        for s in srv + [floor]:
             with open(os.path.join(work, f"{s.name}.log"), "w") as log:
                 s.start(log)
             windows[s.name] = s.window_supported()
         for b in BLKSIZES:
             for w in WINDOWS:
-                results[(b, w)] = cell(client, srv, root, b, w)
+                results[(b, w)] = cell(client, srv + [floor] * (w == 1),
+                                       root, b, w)
         conc = concurrent(client, srv, root)
     finally:
-        for s in srv:
+        for s in srv + [floor]:
             s.stop()
         shutil.rmtree(work, ignore_errors=True)
     names = [s.name for s in srv]
@@ -263,6 +296,7 @@ def main():
           f"median of {REPEAT} runs taken in turns; s/GB = server CPU "
           f"seconds per GB\n")
     print_table(names, results, windows)
+    print_floor(names, results, floor)
     print(f"\n{CONCURRENT} concurrent 4 MiB transfers (blksize 1468), "
           f"median of {REPEAT}:")
     for n in names:
