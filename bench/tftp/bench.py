@@ -17,10 +17,10 @@ tftpd-hpa forks a child per transfer) are printed, with pxed's ratio to
 the best peer. Then CONCURRENT clients fetch a 4 MiB file at once from
 each.
 
-Below the table, every cell again against the floor (bench/tftp/floor.c,
-tftp-bench-floor): a server that only answers each ACK with the next
-block, or window, straight from memory on a connected socket. How much
-faster than the best peer the floor is bounds what any server could be.
+Below the table, the lock-step cells again against the floor
+(bench/tftp/floor.c, tftp-bench-floor): a server that only answers each
+ACK with the next block from memory on a connected socket. How much faster
+than the best peer the floor is bounds what any server could be there.
 
 Run through bench/tftp/run, which installs the peers and builds the
 client. A wrong byte fails the run.
@@ -124,11 +124,11 @@ class Server:
 
 
 class Floor(Server):
-    """One transfer at a time: not probed for windowsize, which it takes
+    """Lock-step only, one transfer at a time: not asked about windows
     (a probe would leave it waiting on an ACK that never comes)."""
 
     def window_supported(self):
-        return True
+        return False
 
 
 def servers(work, root, pxed, peers):
@@ -250,17 +250,17 @@ def print_table(names, results, windows):
 
 
 def print_floor(names, results, floor):
-    print("\nAgainst the floor (a server that only answers each ACK from "
-          "memory):")
-    print(f"{'blksize':>7} {'window':>6} | {'floor MB/s':>10} | "
-          f"{'pxed':>6} | {'best peer':>9} | floor / best peer")
+    print("\nLock-step against the floor (a server that only answers each "
+          "ACK from memory):")
+    print(f"{'blksize':>7} | {'floor MB/s':>10} | {'pxed':>6} | "
+          f"{'best peer':>9} | floor / best peer")
     for (b, w), row in results.items():
-        if not row.get(floor.name) or not row[names[0]]:
+        if w != 1 or not row.get(floor.name) or not row[names[0]]:
             continue
         f = row[floor.name][0]
         best = max(row[n][0] for n in names[1:] if row[n])
-        print(f"{b:>7} {w:>6} | {f:>10.1f} | {row[names[0]][0] / f:5.2f}x"
-              f" | {best / f:8.2f}x | {f / best:5.2f}x")
+        print(f"{b:>7} | {f:>10.1f} | {row[names[0]][0] / f:5.2f}x | "
+              f"{best / f:8.2f}x | {f / best:5.2f}x")
     print("pxed, best peer: their share of the floor's MB/s; floor / best "
           "peer: the most any server could be over the best peer")
 
@@ -283,7 +283,8 @@ def main():
             windows[s.name] = s.window_supported()
         for b in BLKSIZES:
             for w in WINDOWS:
-                results[(b, w)] = cell(client, srv + [floor], root, b, w)
+                results[(b, w)] = cell(client, srv + [floor] * (w == 1),
+                                       root, b, w)
         conc = concurrent(client, srv, root)
     finally:
         for s in srv + [floor]:
