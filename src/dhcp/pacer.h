@@ -43,8 +43,8 @@ void pacer_init(struct pacer *p, struct loop *loop, pacer_release_fn *release,
 /*
  * Takes `n` items, to be released in order, spread with what is still
  * queued over `spread_ms` (1..PACER_MAX_SPREAD_MS), at least
- * PACER_MIN_SLICE a tick. The first slice goes at once. Items that cannot be queued (out of memory) are released at
- * once rather than lost.
+ * PACER_MIN_SLICE a tick. The first slice goes at once. Items that
+ * cannot be queued (out of memory) are released at once rather than lost.
  */
 void pacer_add(struct pacer *p, void *const *items, size_t n,
 	       uint64_t spread_ms);

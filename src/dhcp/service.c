@@ -200,14 +200,26 @@ static void ack_release(void *data, void *item)
 	free(item);
 }
 
-/* Never sends an ACK whose lease is not stored. */
-static void batch_drop_failed(struct commit_batch *b, int result)
+/*
+ * A batch's commit is done with `result`: its ACKs go to the pacer, spread
+ * over `spread_ms`, or, if the commit failed, nowhere: never an ACK whose
+ * lease is not stored.
+ */
+static void batch_release(struct dhcp_service *svc, struct commit_batch *b,
+			  int result, uint64_t spread_ms)
 {
-	log_error("committing %zu lease changes failed: %s; %zu ACKs not "
-		  "sent, the clients will ask again", b->leases.n_changes,
-		  strerror(-result), b->n_replies);
-	for (size_t i = 0; i < b->n_replies; i++)
-		free(b->replies[i]);
+	if (!b->n_replies)
+		return;
+	if (result < 0) {
+		log_error("committing %zu lease changes failed: %s; %zu ACKs "
+			  "not sent, the clients will ask again",
+			  b->leases.n_changes, strerror(-result), b->n_replies);
+		for (size_t i = 0; i < b->n_replies; i++)
+			free(b->replies[i]);
+	} else {
+		pacer_add(&svc->acks, (void *const *)b->replies, b->n_replies,
+			  spread_ms);
+	}
 	b->n_replies = 0;
 }
 
@@ -223,17 +235,8 @@ static void flight_committed(void *data, int result)
 /* The writer is idle: its batch's ACKs may go. */
 static void flight_release(struct dhcp_service *svc)
 {
-	struct commit_batch *b = &svc->flight;
-
-	if (!b->n_replies)
-		return;
-	if (svc->flight_result < 0) {
-		batch_drop_failed(b, svc->flight_result);
-		return;
-	}
-	pacer_add(&svc->acks, (void *const *)b->replies, b->n_replies,
-		  loop_now(svc->loop) - svc->flight_submitted);
-	b->n_replies = 0;
+	batch_release(svc, &svc->flight, svc->flight_result,
+		      loop_now(svc->loop) - svc->flight_submitted);
 }
 
 /* Hand the filling batch to the writer if it has work and the writer none. */
@@ -547,15 +550,10 @@ struct dhcp_service *dhcp_service_stop(struct dhcp_service *svc)
 		flight_release(svc);
 	}
 	if (svc->disk && (svc->filling.leases.n_changes ||
-			  svc->filling.n_replies)) {
-		int r = lease_batch_commit(svc->disk, &svc->filling.leases);
-
-		if (r < 0)
-			batch_drop_failed(&svc->filling, r);
-		pacer_add(&svc->acks, (void *const *)svc->filling.replies,
-			  svc->filling.n_replies, 0);
-		svc->filling.n_replies = 0;
-	}
+			  svc->filling.n_replies))
+		batch_release(svc, &svc->filling,
+			      lease_batch_commit(svc->disk,
+						 &svc->filling.leases), 0);
 	pacer_flush(&svc->acks);
 	if (svc->idle.fn)
 		loop_idle_remove(svc->loop, &svc->idle);
