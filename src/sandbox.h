@@ -8,7 +8,7 @@
  * into the kernel through them, whether pxed runs as root or not.
  *
  * A deny list, not an allow list: the libraries pxed uses (SQLite,
- * libmicrohttpd, libiso9660, glibc) may make calls that only a rare path
+ * libiso9660, glibc) may make calls that only a rare path
  * reaches, and an allow list missing one would take a server down in
  * production; nothing pxed or they do needs what is denied here.
  */

@@ -136,8 +136,8 @@ int fs_namespace_add_generator(struct fs_namespace *ns,
  * Open `path` (the raw request bytes, `len` long; not NUL-terminated
  * necessarily, and an embedded NUL is refused) as `proto` sees it.
  * HTTP: the path part of the request target, still percent-encoded
- * (libmicrohttpd decodes URLs by default: pass MHD_OPTION_UNESCAPE_CALLBACK
- * with a callback that leaves the string alone), without the query.
+ * (decoding is this function's, so that it happens once, before the
+ * confinement), without the query.
  * TFTP: the filename of the RRQ as sent.
  * `client` may be NULL (nothing is generated then). On success *ret is
  * filled and must be closed with fs_file_close. -EISDIR for directories.

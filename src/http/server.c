@@ -2,123 +2,55 @@
 /*
  * server.c - see server.h.
  *
- * Threads: libmicrohttpd runs one thread per connection (and one that
- * accepts); our handler runs in them. Measured against its epoll thread
- * pool on two cores (bench/http), this served 4 MiB and 512 MiB files
- * with about half the CPU per GiB: a blocking thread sends 2 MiB per
- * sendfile call where the event loop sends 128 KiB and polls again.
- * Installers hold few connections each, so threads are cheap here.
+ * Threads: workers.c runs the connections; the answers are made here,
+ * on those threads, by answer() below.
  *
  * The site (namespace + templates + config) is replaced on reload while
- * they run. A read-write lock guards the pointer: a handler
- * holds the read side only while it looks the file up and builds the
- * response (microseconds), never while bytes are sent, because an open
- * fs_file owns its descriptor or buffer. So the swap waits at most for
- * lookups in flight, and afterwards nothing can touch the old site. A
- * refcount would also work but would have to be carried to the
- * completion callback for no gain. Writers are preferred so that a
- * steady stream of requests cannot starve a reload.
+ * they run. A read-write lock guards the pointer: an answer holds the
+ * read side only while it looks the file up and builds the response
+ * (microseconds), never while bytes are sent, because an open fs_file
+ * owns its descriptor or buffer. So the swap waits at most for lookups
+ * in flight, and afterwards nothing can touch the old site. Writers are
+ * preferred so that a steady stream of requests cannot starve a reload.
  */
 #include "http/server.h"
 #include "http/access_log.h"
+#include "http/conn.h"
 #include "http/headers.h"
 #include "http/listing.h"
 #include "http/mime.h"
+#include "http/workers.h"
 
 #include "config.h"
 #include "log.h"
 #include "net.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <microhttpd.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* A request line and headers beyond this get 431 from libmicrohttpd. */
-#define HTTP_HEADER_MEMORY (32 * 1024)
-/* Bodies up to this are read and sent with the headers; see below. */
+/* Bodies up to this are read and sent with the head; see below. */
 #define HTTP_SMALL_BODY (64 * 1024)
 
 struct http_server {
-	int listen_fd;             /* ours until libmicrohttpd takes it */
+	int listen_fd;             /* ours until the workers take it */
 	int log_fd;                /* access log (under lock); -1: main log */
 	char *log_path;
 	unsigned max_connections;
-	atomic_uint connections;   /* open now, across all threads */
 	unsigned timeout_s;
-	struct MHD_Daemon *mhd;
+	struct http_workers *workers;
 	pthread_rwlock_t lock;
 	struct http_site *site;    /* under lock */
 	http_host_lookup_fn *lookup;
 	void *lookup_data;
 };
 
-/* One request, from the handler to the completion callback. */
-struct http_request {
-	struct http_access access;
-	char method[16];           /* access.method points here; "-" until
-				      the headers are in */
-	char *target;              /* as requested, with any query: logged */
-	char *path;                /* the target without the query */
-	uintptr_t target_end;      /* where the target ended in the request
-				      line: see request_line_ok */
-	bool headers_in;           /* on_request has seen this request */
-	bool malformed;            /* answer 400 */
-};
-
-/* --- responses --- */
-
-static struct MHD_Response *response_text(const char *text)
-{
-	return MHD_create_response_from_buffer(strlen(text), (void *)text,
-					       MHD_RESPMEM_PERSISTENT);
-}
-
-static enum MHD_Result queue(struct MHD_Connection *conn,
-			     struct http_request *req, unsigned status,
-			     struct MHD_Response *resp, uint64_t bytes)
-{
-	enum MHD_Result ret;
-
-	if (!resp)
-		return MHD_NO;
-	req->access.status = status;
-	req->access.bytes = strcmp(req->access.method, "HEAD") ? bytes : 0;
-	ret = MHD_queue_response(conn, status, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
-static enum MHD_Result respond_error(struct MHD_Connection *conn,
-				     struct http_request *req, unsigned status)
-{
-	const char *text;
-	struct MHD_Response *resp;
-
-	switch (status) {
-	case 400: text = "400 Bad Request\n"; break;
-	case 403: text = "403 Forbidden\n"; break;
-	case 404: text = "404 Not Found\n"; break;
-	case 405: text = "405 Method Not Allowed\n"; break;
-	default: text = "500 Internal Server Error\n"; break;
-	}
-	resp = response_text(text);
-	if (!resp)
-		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				"text/plain; charset=utf-8");
-	if (status == 405)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
-					"GET, HEAD");
-	return queue(conn, req, status, resp, strlen(text));
-}
+/* --- answers --- */
 
 /* fs/ errors to statuses, as fs/namespace.h lists them. */
 static unsigned status_of(int r)
@@ -138,206 +70,158 @@ static unsigned status_of(int r)
 }
 
 /* A directory asked for without its '/': relative links need it. */
-static enum MHD_Result respond_redirect(struct MHD_Connection *conn,
-					struct http_request *req,
-					const char *url)
+static void answer_redirect(struct http_response *resp, const char *path,
+			    size_t len)
 {
-	struct MHD_Response *resp = response_text("");
-	char *location;
+	char *location = malloc(len + 2);
 
-	if (!resp || asprintf(&location, "%s/", url) < 0) {
-		if (resp)
-			MHD_destroy_response(resp);
-		return MHD_NO;
+	http_response_init(resp, 301);
+	if (!location) {
+		resp->failed = true;
+		return;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
+	memcpy(location, path, len);
+	memcpy(location + len, "/", 2);
+	http_response_field(resp, "Location", location);
 	free(location);
-	return queue(conn, req, 301, resp, 0);
 }
 
-static enum MHD_Result respond_listing(struct MHD_Connection *conn,
-				       struct http_request *req,
-				       struct fs_listing *l)
+static void answer_listing(struct http_response *resp, const char *path,
+			   size_t len, struct fs_listing *l)
 {
-	struct MHD_Response *resp;
-	char *page;
-	size_t len;
+	char *url = strndup(path, len), *page;
+	size_t page_len;
 
-	if (http_listing_render(req->path, l, &page, &len) < 0)
-		return respond_error(conn, req, 500);
-	resp = MHD_create_response_from_buffer(len, page,
-					       MHD_RESPMEM_MUST_FREE);
-	if (!resp) {
-		free(page);
-		return MHD_NO;
+	if (!url || http_listing_render(url, l, &page, &page_len) < 0) {
+		free(url);
+		http_response_error(resp, 500);
+		return;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				"text/html; charset=utf-8");
-	return queue(conn, req, 200, resp, len);
+	free(url);
+	http_response_init(resp, 200);
+	http_response_buffer(resp, page, page_len);
+	http_response_field(resp, "Content-Type", "text/html; charset=utf-8");
 }
 
 /*
- * A small file is read into memory: libmicrohttpd then sends headers and
- * body in one call, where a file response takes two (send, then
- * sendfile), and the client wakes twice. For repodata, configs and
- * other small files this is the difference that counts.
+ * A small file is read into memory, so that head and body leave in one
+ * writev and the client wakes once. For repodata, configs and other
+ * small files this is the difference that counts.
  */
-static struct MHD_Response *response_small(const struct fs_file *f,
-					   uint64_t first, size_t len)
+static int body_small(struct http_response *resp, const struct fs_file *f,
+		      uint64_t first, size_t len)
 {
-	struct MHD_Response *resp;
 	char *buf = malloc(len ? len : 1);
 	size_t at = 0;
 	ssize_t n;
 
 	if (!buf)
-		return NULL;
+		return -ENOMEM;
 	for (; at < len; at += (size_t)n) {
 		n = pread(f->fd, buf + at, len - at,
 			  (off_t)(f->offset + first + at));
 		if (n <= 0) {
 			free(buf);
-			return NULL;
+			return n < 0 ? -errno : -EIO;
 		}
 	}
-	resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
-	if (!resp)
-		free(buf);
-	return resp;
+	http_response_buffer(resp, buf, len);
+	return 0;
 }
 
 /*
  * A body of `len` bytes from `first` on. The response takes the file's
- * descriptor (libmicrohttpd closes it; it reads with pread/sendfile at
- * explicit offsets, so sharing the image's open file is safe) or its
- * buffer; *f is left owning nothing it gave away.
+ * descriptor (sendfile reads at explicit offsets, so sharing the
+ * image's open file is safe) or its buffer; *f is left owning nothing
+ * it gave away.
  */
-static struct MHD_Response *response_body(struct fs_file *f, uint64_t first,
-					  uint64_t len)
+static int body(struct http_response *resp, struct fs_file *f,
+		uint64_t first, uint64_t len)
 {
-	struct MHD_Response *resp;
+	char *copy;
 
 	if (f->fd >= 0 && len <= HTTP_SMALL_BODY)
-		return response_small(f, first, (size_t)len);
+		return body_small(resp, f, first, (size_t)len);
 	if (f->fd >= 0) {
-		resp = MHD_create_response_from_fd_at_offset64(
-			len, f->fd, f->offset + first);
-		if (resp)
-			f->fd = -1;
-		return resp;
+		http_response_file(resp, f->fd, f->offset + first, len);
+		f->fd = -1;
+		return 0;
 	}
-	if (first || len != f->size)
-		return MHD_create_response_from_buffer(
-			len, (char *)f->data + first, MHD_RESPMEM_MUST_COPY);
-	resp = MHD_create_response_from_buffer(len, f->data,
-					       MHD_RESPMEM_MUST_FREE);
-	if (resp)
+	if (first || len != f->size) {
+		copy = malloc(len ? len : 1);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, (char *)f->data + first, len);
+	} else {
+		copy = f->data;
 		f->data = NULL;
-	return resp;
+	}
+	http_response_buffer(resp, copy, len);
+	return 0;
 }
 
-static void add_validators(struct MHD_Response *resp,
+static void add_validators(struct http_response *resp,
 			   const struct http_validators *v)
 {
 	char date[HTTP_DATE_LEN];
 
 	http_date_format(v->mtime, date);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, date);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, v->etag);
-}
-
-static const char *header(struct MHD_Connection *conn, const char *name)
-{
-	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+	http_response_field(resp, "Last-Modified", date);
+	http_response_field(resp, "ETag", v->etag);
 }
 
 /* 304, 416, 206 or 200 for an open file, per RFC 9110 §13 and §14. */
-static enum MHD_Result respond_file(struct MHD_Connection *conn,
-				    struct http_request *req,
-				    struct fs_file *f)
+static void answer_file(struct http_response *resp,
+			const struct http_request *req, struct fs_file *f)
 {
 	const struct http_preconditions pre = {
-		.if_none_match = header(conn, MHD_HTTP_HEADER_IF_NONE_MATCH),
-		.if_modified_since =
-			header(conn, MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
-		.if_range = header(conn, MHD_HTTP_HEADER_IF_RANGE),
+		.if_none_match = req->if_none_match,
+		.if_modified_since = req->if_modified_since,
+		.if_range = req->if_range,
 	};
-	char etag[FS_ETAG_MAX], crange[80];
+	char etag[FS_ETAG_MAX], crange[80], *path;
 	struct http_validators v = { .etag = etag, .mtime = f->mtime.tv_sec };
 	struct http_range range = { 0, f->size };
 	enum http_range_result rr = HTTP_RANGE_NONE;
-	struct MHD_Response *resp;
-	unsigned status = 200;
+	int r;
 
 	fs_file_etag(f, etag);
 	if (http_not_modified(&pre, &v)) {
-		resp = response_text("");
-		if (resp)
-			add_validators(resp, &v);
-		return queue(conn, req, 304, resp, 0);
+		http_response_init(resp, 304);
+		add_validators(resp, &v);
+		return;
 	}
 	if (http_if_range_holds(&pre, &v))
-		rr = http_range_parse(header(conn, MHD_HTTP_HEADER_RANGE),
-				      f->size, &range);
+		rr = http_range_parse(req->range, f->size, &range);
 	if (rr == HTTP_RANGE_UNSATISFIABLE) {
-		resp = response_text("");
+		http_response_init(resp, 416);
 		snprintf(crange, sizeof(crange), "bytes */%llu",
 			 (unsigned long long)f->size);
-		if (resp)
-			MHD_add_response_header(resp,
-						MHD_HTTP_HEADER_CONTENT_RANGE,
-						crange);
-		return queue(conn, req, 416, resp, 0);
+		http_response_field(resp, "Content-Range", crange);
+		return;
 	}
-	resp = response_body(f, range.first, range.length);
-	if (!resp)
-		return MHD_NO;
+	http_response_init(resp, rr == HTTP_RANGE_PARTIAL ? 206 : 200);
+	r = body(resp, f, range.first, range.length);
+	if (r < 0) {
+		log_limited(LOG_LEVEL_WARN, "http: %s: %s", req->target,
+			    strerror(-r));
+		http_response_clear(resp);
+		http_response_error(resp, 500);
+		return;
+	}
 	if (rr == HTTP_RANGE_PARTIAL) {
-		status = 206;
 		snprintf(crange, sizeof(crange), "bytes %llu-%llu/%llu",
 			 (unsigned long long)range.first,
 			 (unsigned long long)(range.first + range.length - 1),
 			 (unsigned long long)f->size);
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE,
-					crange);
+		http_response_field(resp, "Content-Range", crange);
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				http_mime_type(req->path));
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+	path = strndup(req->target, req->path_len);
+	http_response_field(resp, "Content-Type",
+			    http_mime_type(path ? path : ""));
+	free(path);
+	http_response_field(resp, "Accept-Ranges", "bytes");
 	add_validators(resp, &v);
-	return queue(conn, req, status, resp, range.length);
-}
-
-/* --- requests --- */
-
-/* The client's IPv4 address; INADDR_ANY if it has none (the listener is
-   IPv4 only, so that does not happen). */
-static struct in_addr client_addr(struct MHD_Connection *conn)
-{
-	const union MHD_ConnectionInfo *info;
-	const struct sockaddr_in *sin;
-
-	info = MHD_get_connection_info(conn,
-				       MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (!info || info->client_addr->sa_family != AF_INET)
-		return (struct in_addr){ INADDR_ANY };
-	sin = (const struct sockaddr_in *)info->client_addr;
-	return sin->sin_addr;
-}
-
-static void client_init(struct MHD_Connection *conn,
-			struct http_client *client)
-{
-	const union MHD_ConnectionInfo *info;
-	struct sockaddr_in local;
-	socklen_t len = sizeof(local);
-
-	memset(client, 0, sizeof(*client));
-	client->fs.addr = client_addr(conn);
-	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (info && !getsockname(info->connect_fd, (struct sockaddr *)&local,
-				 &len) && local.sin_family == AF_INET)
-		client->local = local.sin_addr;
 }
 
 /* What request_lookup() found besides an open file (0) or an error (< 0). */
@@ -345,16 +229,16 @@ static void client_init(struct MHD_Connection *conn,
 #define LOOKUP_REDIRECT 2   /* a directory asked for without it */
 
 /* Open or list the path under the read lock; see struct http_server. */
-static int request_lookup(struct http_server *srv,
-			  struct MHD_Connection *conn, const char *url,
-			  struct fs_file *f, struct fs_listing *l)
+static int request_lookup(struct http_server *srv, const struct http_conn *c,
+			  const struct http_request *req, struct fs_file *f,
+			  struct fs_listing *l)
 {
-	struct http_client client;
+	struct http_client client = { .fs.addr = c->peer, .local = c->local };
 	const struct fs_namespace *ns;
-	size_t len = strlen(url);
+	const char *url = req->target;
+	size_t len = req->path_len;
 	int r;
 
-	client_init(conn, &client);
 	pthread_rwlock_rdlock(&srv->lock);
 	ns = http_site_namespace(srv->site);
 	http_site_identify(srv->site, srv->lookup, srv->lookup_data, &client);
@@ -370,127 +254,41 @@ static int request_lookup(struct http_server *srv,
 	return r;
 }
 
-static enum MHD_Result answer(struct http_server *srv,
-			      struct MHD_Connection *conn,
-			      struct http_request *req)
+static void answer(void *data, const struct http_conn *c,
+		   const struct http_request *req, struct http_response *resp)
 {
+	struct http_server *srv = data;
 	struct fs_file f = FS_FILE_INIT;
 	struct fs_listing l = { 0 };
-	enum MHD_Result ret;
 	int r;
 
-	if (req->malformed)
-		return respond_error(conn, req, 400);
-	if (strcmp(req->access.method, "GET") &&
-	    strcmp(req->access.method, "HEAD"))
-		return respond_error(conn, req, 405);
-	r = request_lookup(srv, conn, req->path, &f, &l);
+	if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) {
+		http_response_error(resp, 405);
+		http_response_field(resp, "Allow", "GET, HEAD");
+		return;
+	}
+	r = request_lookup(srv, c, req, &f, &l);
 	if (r < 0 && status_of(r) == 500)
-		log_limited(LOG_LEVEL_WARN, "http: %s: %s", req->path,
+		log_limited(LOG_LEVEL_WARN, "http: %s: %s", req->target,
 			    strerror(-r));
-	if (r < 0)
-		return respond_error(conn, req, status_of(r));
-	if (r == LOOKUP_REDIRECT)
-		return respond_redirect(conn, req, req->path);
-	if (r == LOOKUP_LISTED) {
-		ret = respond_listing(conn, req, &l);
+	if (r < 0) {
+		http_response_error(resp, status_of(r));
+	} else if (r == LOOKUP_REDIRECT) {
+		answer_redirect(resp, req->target, req->path_len);
+	} else if (r == LOOKUP_LISTED) {
+		answer_listing(resp, req->target, req->path_len, &l);
 		fs_listing_clear(&l);
-		return ret;
+	} else {
+		answer_file(resp, req, &f);
+		fs_file_close(&f);
 	}
-	ret = respond_file(conn, req, &f);
-	fs_file_close(&f);
-	return ret;
 }
 
-/*
- * A request target with a NUL byte in it must be refused, but the target
- * handed to us is a C string: "GET /srv/\0/../x HTTP/1.1" arrives as
- * "/srv/". libmicrohttpd 0.9.x splits the request line in place, so the
- * version string starts right after the target's terminator (measured
- * when the request line arrived, before the query is cut off); a longer
- * gap means bytes were hidden behind a NUL. (If a future version copies
- * the strings elsewhere, the check passes everything and fs/ still
- * confines the path.) Only HTTP/1.x is answered: no installer speaks 0.9.
- */
-static bool request_line_ok(const struct http_request *req,
-			    const char *version)
+static void access_write(void *data, const struct http_access *a)
 {
-	uintptr_t v = (uintptr_t)version, end = req->target_end;
-
-	if (strcmp(version, MHD_HTTP_VERSION_1_1) &&
-	    strcmp(version, MHD_HTTP_VERSION_1_0))
-		return false;
-	return v < end || v - end <= 1 || v - end > 65536;
-}
-
-/*
- * libmicrohttpd calls this with the request line's target, before the
- * headers: a request that it then refuses itself (431, headers too
- * large) still has a record here, which on_completed logs.
- */
-static void *on_request_line(void *cls, const char *target,
-			     struct MHD_Connection *conn)
-{
-	struct http_request *req = calloc(1, sizeof(*req));
-	struct in_addr addr = client_addr(conn);
-
-	(void)cls;
-	if (!req)
-		return NULL;
-	req->target = strdup(target);
-	req->path = strndup(target, strcspn(target, "?"));
-	if (!req->target || !req->path) {
-		free(req->target);
-		free(req->path);
-		free(req);
-		return NULL;
-	}
-	req->target_end = (uintptr_t)target + strlen(target);
-	strcpy(req->method, "-");
-	req->access.method = req->method;
-	req->access.path = req->target;
-	req->access.when = time(NULL);
-	inet_ntop(AF_INET, &addr, req->access.client,
-		  sizeof(req->access.client));
-	return req;
-}
-
-/*
- * libmicrohttpd calls this first when the headers are in, then with any
- * body, then once more with none left. Answering on that last call (not
- * the first) lets it keep the connection alive: an early answer would
- * leave a possible body unread, so it would have to close.
- */
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
-				  const char *url, const char *method,
-				  const char *version, const char *upload_data,
-				  size_t *upload_data_size, void **con_cls)
-{
-	struct http_request *req = *con_cls;
-
-	(void)url;   /* req->path: the same, cut at the same '?' */
-	(void)upload_data;
-	if (!req)
-		return MHD_NO;   /* on_request_line ran out of memory */
-	if (!req->headers_in) {
-		req->headers_in = true;
-		snprintf(req->method, sizeof(req->method), "%s", method);
-		req->malformed = !request_line_ok(req, version);
-		return MHD_YES;
-	}
-	if (*upload_data_size) {
-		/* GET and HEAD carry no body; one is read and dropped. */
-		*upload_data_size = 0;
-		return MHD_YES;
-	}
-	return answer(cls, conn, req);
-}
-
-static void access_write(struct http_server *srv, const struct http_access *a)
-{
+	struct http_server *srv = data;
 	char line[1024];
 	size_t len = http_access_format(a, line, sizeof(line));
-
 	ssize_t n;
 
 	if (!srv->log_path) {
@@ -517,84 +315,10 @@ static int access_log_open(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn,
-			 void **con_cls, enum MHD_RequestTerminationCode toe)
-{
-	struct http_request *req = *con_cls;
-
-	if (!req)
-		return;
-	if (req->access.status) {
-		req->access.aborted =
-			toe != MHD_REQUEST_TERMINATED_COMPLETED_OK;
-	} else {
-		/* libmicrohttpd answered this one itself (431, 400, ...) */
-		const union MHD_ConnectionInfo *info = MHD_get_connection_info(
-			conn, MHD_CONNECTION_INFO_HTTP_STATUS);
-
-		req->access.status = info ? info->http_status : 0;
-	}
-	access_write(cls, &req->access);
-	free(req->target);
-	free(req->path);
-	free(req);
-	*con_cls = NULL;
-}
-
-/*
- * The connection limit is counted here rather than left to
- * libmicrohttpd, which stops accepting and leaves the excess waiting in
- * the listen backlog, where a client cannot tell a full server from a
- * slow one: over the limit, a connection is closed at once.
- */
-static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr,
-				 socklen_t len)
-{
-	struct http_server *srv = cls;
-
-	(void)addr;
-	(void)len;
-	if (atomic_load(&srv->connections) < srv->max_connections)
-		return MHD_YES;
-	log_limited(LOG_LEVEL_WARN, "http: %u connections open, refusing more",
-		    srv->max_connections);
-	return MHD_NO;
-}
-
-static void on_connection(void *cls, struct MHD_Connection *conn,
-			  void **socket_context,
-			  enum MHD_ConnectionNotificationCode code)
-{
-	struct http_server *srv = cls;
-
-	(void)conn;
-	(void)socket_context;
-	if (code == MHD_CONNECTION_NOTIFY_STARTED)
-		atomic_fetch_add(&srv->connections, 1);
-	else
-		atomic_fetch_sub(&srv->connections, 1);
-}
-
-/*
- * fs/ decodes and confines request paths itself (one normaliser for both
- * protocols), so libmicrohttpd must hand them over as sent.
- */
-static size_t keep_escaped(void *cls, struct MHD_Connection *conn, char *s)
-{
-	(void)cls;
-	(void)conn;
-	return strlen(s);
-}
-
-static void on_mhd_error(void *cls, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-
-static void on_mhd_error(void *cls, const char *fmt, va_list ap)
-{
-	(void)cls;
-	if (log_enabled(LOG_LEVEL_DEBUG))
-		log_vmsg(LOG_LEVEL_DEBUG, fmt, ap);
-}
+static const struct http_conn_ops conn_ops = {
+	.answer = answer,
+	.log = access_write,
+};
 
 /* --- life cycle --- */
 
@@ -665,32 +389,22 @@ void http_server_set_host_lookup(struct http_server *srv,
 
 int http_server_start(struct http_server *srv, struct http_site *site)
 {
+	const struct http_workers_config wc = {
+		.listen_fd = srv->listen_fd,
+		.max_connections = srv->max_connections,
+		.timeout_s = srv->timeout_s,
+		.ops = &conn_ops,
+		.data = srv,
+	};
+	int r;
+
 	srv->site = site;
-	srv->mhd = MHD_start_daemon(
-		/* poll(), not select(): descriptors may pass FD_SETSIZE. */
-		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD |
-			MHD_USE_ERROR_LOG,
-		0, on_accept, srv, on_request, srv,
-		/* First, so that no message goes to stderr directly. */
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
-		MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
-		/* Ours is on_accept; libmicrohttpd's own (default about
-		   1000) must never bind first. */
-		MHD_OPTION_CONNECTION_LIMIT, srv->max_connections + 64,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-		MHD_OPTION_CONNECTION_TIMEOUT, srv->timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_MEMORY,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-		MHD_OPTION_URI_LOG_CALLBACK, on_request_line, NULL,
-		MHD_OPTION_END);
-	if (!srv->mhd) {
-		log_error("http: cannot start libmicrohttpd");
-		return -EIO;
-	}
-	/* libmicrohttpd closes the socket when it stops. */
+	/* The workers close the socket, also when they fail to start. */
 	srv->listen_fd = -1;
-	return 0;
+	r = http_workers_start(&wc, &srv->workers);
+	if (r < 0)
+		log_error("http: cannot start: %s", strerror(-r));
+	return r;
 }
 
 void http_server_swap(struct http_server *srv, struct http_site *site)
@@ -721,8 +435,7 @@ struct http_server *http_server_free(struct http_server *srv)
 {
 	if (!srv)
 		return NULL;
-	if (srv->mhd)
-		MHD_stop_daemon(srv->mhd);
+	http_workers_stop(srv->workers);
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
 	if (srv->log_fd >= 0)

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * server.h - the HTTP server: libmicrohttpd glue that routes GET and
- * HEAD into the fs namespace, with Range, conditional GET, directory
- * listings, templates (see site.h) and an access log.
+ * server.h - the HTTP server: answers GET and HEAD from the fs
+ * namespace, with Range, conditional GET, directory listings, templates
+ * (see site.h) and an access log. The connections themselves are
+ * workers.h's and conn.h's.
  *
  * Life cycle, matching the daemon's privilege drop:
  *   http_server_new()    as root: bind the listening socket, open the
  *                        access log
  *   (the daemon drops privileges)
- *   http_server_start()  start libmicrohttpd's threads on that socket, so
+ *   http_server_start()  start the worker threads on that socket, so
  *                        they run with the dropped credentials
  *   http_server_swap()   on reload: serve a new site
  *   http_server_free()   stop; in-flight transfers are cut
