@@ -6,11 +6,14 @@ namespace as a script (`ip netns exec NS python3 http_rawclient.py ...`).
                                "closed"), then the body length
   idle HOST PORT PARTIAL_HEX   send a partial request, print the seconds
                                until the server closes (bounded: 30 s)
+  pipeline HOST PORT HEX       send the bytes in one write, read until the
+                               server closes; print each answer's status
   hold HOST PORT N HOLD_SECS   open N idle connections, then one GET /;
                                print its status (or "closed"); after
                                closing the N, another GET / is printed
 Every socket operation has a timeout.
 """
+import re
 import socket
 import sys
 import time
@@ -53,6 +56,19 @@ def cmd_request(host, port, hexbytes):
     print(status, len(body))
 
 
+def cmd_pipeline(host, port, hexbytes):
+    data = b""
+    with socket.create_connection((host, port), timeout=10) as s:
+        s.sendall(bytes.fromhex(hexbytes))
+        try:
+            while chunk := s.recv(65536):
+                data += chunk
+        except (socket.timeout, ConnectionResetError):
+            pass
+    print(" ".join(m.decode() for m in
+                   re.findall(rb"^HTTP/1\.1 (\d{3}) ", data, re.M)))
+
+
 def cmd_idle(host, port, hexbytes):
     start = time.monotonic()
     with socket.create_connection((host, port), timeout=30) as s:
@@ -80,4 +96,5 @@ def cmd_hold(host, port, n, hold):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     args[1] = int(args[1])
-    {"request": cmd_request, "idle": cmd_idle, "hold": cmd_hold}[cmd](*args)
+    {"request": cmd_request, "pipeline": cmd_pipeline, "idle": cmd_idle,
+     "hold": cmd_hold}[cmd](*args)

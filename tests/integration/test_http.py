@@ -278,6 +278,22 @@ def test_keep_alive(env):
     assert "Re-using existing connection" in r.stderr, r.stderr
 
 
+def test_pipelined_requests(env):
+    """Requests sent back to back in one write are answered in order;
+    a request body is read and dropped, and the next request still
+    answered; a bare LF ends lines as well as CRLF."""
+    get = b"GET /index.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+    raw = (get + b"POST /index.txt HTTP/1.1\r\nHost: x\r\n"
+           b"Content-Length: 5\r\n\r\nhello"
+           b"GET /no/such HTTP/1.1\nHost: x\n\n" + get +
+           b"GET /index.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert env.raw("pipeline", raw.hex()) == ["200", "405", "404", "200",
+                                               "200"]
+    # A malformed head ends the connection after its 400.
+    bad = get + b"GET / HTTP/1.1\r\nHost : x\r\n\r\n" + get
+    assert env.raw("pipeline", bad.hex()) == ["200", "400"]
+
+
 def test_methods_and_huge_header(env):
     assert env.status("/index.txt", "-X", "POST", "-d", "x") == 405
     assert env.status("/index.txt", "-X", "DELETE") == 405
