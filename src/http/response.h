@@ -6,9 +6,10 @@
  *
  * How it is sent is the point of this file: the head and a body in
  * memory go in one writev; a file body goes by sendfile(2) straight from
- * the page cache (for a file inside an ISO image, from the image), with
- * the head corked in front of it (MSG_MORE), as much per call as the
- * socket takes. No byte of a file passes through user space.
+ * the page cache (for a file inside an ISO image, from the image), as
+ * much per call as the socket takes, on a socket corked (TCP_CORK) from
+ * the head to the body's last byte. No byte of a file passes through
+ * user space.
  */
 #ifndef PXED_HTTP_RESPONSE_H
 #define PXED_HTTP_RESPONSE_H
@@ -30,6 +31,7 @@ struct http_response {
 	uint64_t length;           /* Content-Length */
 	uint64_t to_send;          /* of the body: length, or 0 for HEAD */
 	uint64_t body_sent;
+	bool corked;               /* TCP_CORK set on the socket for it */
 };
 
 /* A response with this status ("HTTP/1.1 NNN Reason"), no body yet.
