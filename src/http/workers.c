@@ -32,6 +32,8 @@ struct worker {
 	bool started;
 	int epfd;
 	struct http_conn *conns;     /* all of this thread's, any order */
+	atomic_uint count;           /* of conns: read by the other threads */
+	int nudge_fd;                /* eventfd: "accept for the others" */
 	struct http_conn_env env;
 	time_t date_of;              /* env.date is of this second */
 };
@@ -46,8 +48,8 @@ struct http_workers {
 	struct worker w[WORKERS_MAX];
 };
 
-/* Both tags are addresses no connection has. */
-static char listen_tag, stop_tag;
+/* The tags are addresses no connection has. */
+static char listen_tag, stop_tag, nudge_tag;
 
 static uint64_t now_ms(void)
 {
@@ -66,6 +68,7 @@ static void conn_close(struct worker *w, struct http_conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	http_conn_free(c, &w->env);
+	atomic_fetch_sub(&w->count, 1);
 	atomic_fetch_sub(&w->pool->connections, 1);
 }
 
@@ -126,19 +129,64 @@ static void conn_add(struct worker *w, int fd, uint64_t now)
 	if (w->conns)
 		w->conns->prev = c;
 	w->conns = c;
+	atomic_fetch_add(&w->count, 1);
 }
 
+/* The thread with the fewest connections; w itself on a tie. */
+static struct worker *least_busy(struct worker *w)
+{
+	struct http_workers *pool = w->pool;
+	struct worker *best = w;
+	unsigned fewest = atomic_load(&w->count);
+
+	for (unsigned i = 0; i < pool->n; i++) {
+		unsigned n = atomic_load(&pool->w[i].count);
+
+		if (n < fewest) {
+			fewest = n;
+			best = &pool->w[i];
+		}
+	}
+	return best;
+}
+
+static void nudge(struct worker *w)
+{
+	uint64_t one = 1;
+
+	if (write(w->nudge_fd, &one, sizeof(one)) < 0)
+		log_limited(LOG_LEVEL_WARN, "http: cannot wake a worker: %s",
+			    strerror(errno));
+}
+
+/*
+ * Connections go to the thread that has the fewest: the kernel wakes one
+ * idle thread per arrival (EPOLLEXCLUSIVE), but clients open theirs in a
+ * burst, and a thread that took them all would serve them on one core
+ * (seen in bench/http: 16 connections of 512 MiB each on one thread).
+ * A thread that has more than another leaves the queue to that one and
+ * wakes it. The listening socket is edge-triggered, so nobody spins on a
+ * connection left waiting; whoever stops before the queue is empty wakes
+ * a thread to go on, and the sweep retries after an error (EMFILE).
+ */
 static void accept_burst(struct worker *w, uint64_t now)
 {
 	struct http_workers *pool = w->pool;
 
 	for (int i = 0; i < ACCEPT_BURST; i++) {
-		int fd = accept4(pool->listen_fd, NULL, NULL,
-				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct worker *to = least_busy(w);
+		int fd;
 
+		if (to != w) {
+			nudge(to);
+			return;
+		}
+		fd = accept4(pool->listen_fd, NULL, NULL,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0 && (errno == EINTR || errno == ECONNABORTED))
+			continue;
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR &&
-			    errno != ECONNABORTED)
+			if (errno != EAGAIN)
 				log_limited(LOG_LEVEL_WARN, "http: accept: %s",
 					    strerror(errno));
 			return;
@@ -154,6 +202,8 @@ static void accept_burst(struct worker *w, uint64_t now)
 		}
 		conn_add(w, fd, now);
 	}
+	/* More may wait: back to them after this thread's other events. */
+	nudge(w);
 }
 
 /* Close the connections whose time is up. */
@@ -193,15 +243,22 @@ static void *worker_main(void *arg)
 		for (int i = 0; i < n; i++) {
 			void *p = events[i].data.ptr;
 
-			if (p == &stop_tag)
+			if (p == &stop_tag) {
 				stopping = true;
-			else if (p == &listen_tag)
+			} else if (p == &nudge_tag) {
+				uint64_t nudges;
+
+				if (read(w->nudge_fd, &nudges, sizeof(nudges)) > 0)
+					accept_burst(w, now);
+			} else if (p == &listen_tag) {
 				accept_burst(w, now);
+			}
 			else
 				conn_run(w, p, now);
 		}
 		if (now >= next_sweep) {
 			sweep(w, now);
+			accept_burst(w, now);
 			next_sweep = now + 1000;
 		}
 	}
@@ -215,8 +272,12 @@ static int worker_init(struct http_workers *pool, struct worker *w,
 {
 	struct epoll_event listen_ev = {
 		/* One thread woken per new connection, not all. */
-		.events = EPOLLIN | EPOLLEXCLUSIVE,
+		.events = EPOLLIN | EPOLLET | EPOLLEXCLUSIVE,
 		.data.ptr = &listen_tag,
+	};
+	struct epoll_event nudge_ev = {
+		.events = EPOLLIN,
+		.data.ptr = &nudge_tag,
 	};
 	struct epoll_event stop_ev = {
 		.events = EPOLLIN,
@@ -228,11 +289,13 @@ static int worker_init(struct http_workers *pool, struct worker *w,
 	w->env.data = cfg->data;
 	w->date_of = -1;
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (w->epfd < 0)
+	w->nudge_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (w->epfd < 0 || w->nudge_fd < 0)
 		return -errno;
 	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, pool->listen_fd, &listen_ev) <
 		    0 ||
-	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, pool->stop_fd, &stop_ev) < 0)
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, pool->stop_fd, &stop_ev) < 0 ||
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->nudge_fd, &nudge_ev) < 0)
 		return -errno;
 	return 0;
 }
@@ -262,7 +325,7 @@ int http_workers_start(const struct http_workers_config *cfg,
 	pool->timeout_ms = (uint64_t)cfg->timeout_s * 1000;
 	pool->n = worker_count();
 	for (unsigned i = 0; i < WORKERS_MAX; i++)
-		pool->w[i].epfd = -1;
+		pool->w[i].epfd = pool->w[i].nudge_fd = -1;
 	pool->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (!r && pool->stop_fd < 0)
 		r = -errno;
@@ -295,6 +358,8 @@ void http_workers_stop(struct http_workers *pool)
 			pthread_join(pool->w[i].thread, NULL);
 		if (pool->w[i].epfd >= 0)
 			close(pool->w[i].epfd);
+		if (pool->w[i].nudge_fd >= 0)
+			close(pool->w[i].nudge_fd);
 	}
 	if (pool->stop_fd >= 0)
 		close(pool->stop_fd);

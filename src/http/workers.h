@@ -4,7 +4,9 @@
  * at most), each with an epoll set of its own holding the shared
  * listening socket and the connections it accepted. A thread sleeps
  * until one of its sockets is ready and runs that connection's state
- * machine (conn.h) until the socket would block.
+ * machine (conn.h) until the socket would block. New connections go to
+ * the thread that has the fewest, so a burst of big downloads is spread
+ * over the CPUs rather than served by whichever thread woke first.
  *
  * Why not a thread per connection: on a virtual machine a context
  * switch is dear, and a hundred threads each woken as its socket drains
