@@ -169,6 +169,28 @@ static void nudge(struct worker *w)
  * connection left waiting; whoever stops before the queue is empty wakes
  * a thread to go on, and the sweep retries after an error (EMFILE).
  */
+/* accept(2) also reports errors of the connection it took (which is
+   then gone), not of the listening socket: go on to the next. */
+static bool accept_retry(int e)
+{
+	switch (e) {
+	case EINTR:
+	case ECONNABORTED:
+	case EPROTO:
+	case EPERM:
+	case ENETDOWN:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case EHOSTUNREACH:
+	case ENONET:
+	case ENOPROTOOPT:
+	case EOPNOTSUPP:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void accept_burst(struct worker *w, uint64_t now)
 {
 	struct http_workers *pool = w->pool;
@@ -183,7 +205,7 @@ static void accept_burst(struct worker *w, uint64_t now)
 		}
 		fd = accept4(pool->listen_fd, NULL, NULL,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0 && (errno == EINTR || errno == ECONNABORTED))
+		if (fd < 0 && accept_retry(errno))
 			continue;
 		if (fd < 0) {
 			if (errno != EAGAIN)
@@ -353,9 +375,11 @@ void http_workers_stop(struct http_workers *pool)
 	if (pool->stop_fd >= 0 &&
 	    write(pool->stop_fd, &one, sizeof(one)) < 0)
 		log_warn("http: cannot stop the workers: %s", strerror(errno));
-	for (unsigned i = 0; i < WORKERS_MAX; i++) {
+	for (unsigned i = 0; i < WORKERS_MAX; i++)
 		if (pool->w[i].started)
 			pthread_join(pool->w[i].thread, NULL);
+	/* Only now: a thread still running may wake any other. */
+	for (unsigned i = 0; i < WORKERS_MAX; i++) {
 		if (pool->w[i].epfd >= 0)
 			close(pool->w[i].epfd);
 		if (pool->w[i].nudge_fd >= 0)
