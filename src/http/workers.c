@@ -159,16 +159,6 @@ static void nudge(struct worker *w)
 			    strerror(errno));
 }
 
-/*
- * Connections go to the thread that has the fewest: the kernel wakes one
- * idle thread per arrival (EPOLLEXCLUSIVE), but clients open theirs in a
- * burst, and a thread that took them all would serve them on one core
- * (seen in bench/http: 16 connections of 512 MiB each on one thread).
- * A thread that has more than another leaves the queue to that one and
- * wakes it. The listening socket is edge-triggered, so nobody spins on a
- * connection left waiting; whoever stops before the queue is empty wakes
- * a thread to go on, and the sweep retries after an error (EMFILE).
- */
 /* accept(2) also reports errors of the connection it took (which is
    then gone), not of the listening socket: go on to the next. */
 static bool accept_retry(int e)
@@ -191,6 +181,16 @@ static bool accept_retry(int e)
 	}
 }
 
+/*
+ * Connections go to the thread that has the fewest: the kernel wakes one
+ * idle thread per arrival (EPOLLEXCLUSIVE), but clients open theirs in a
+ * burst, and a thread that took them all would serve them on one core
+ * (seen in bench/http: 16 connections of 512 MiB each on one thread).
+ * A thread that has more than another leaves the queue to that one and
+ * wakes it. The listening socket is edge-triggered, so nobody spins on a
+ * connection left waiting; whoever stops before the queue is empty wakes
+ * a thread to go on, and the sweep retries after an error (EMFILE).
+ */
 static void accept_burst(struct worker *w, uint64_t now)
 {
 	struct http_workers *pool = w->pool;
@@ -274,9 +274,9 @@ static void *worker_main(void *arg)
 					accept_burst(w, now);
 			} else if (p == &listen_tag) {
 				accept_burst(w, now);
-			}
-			else
+			} else {
 				conn_run(w, p, now);
+			}
 		}
 		if (now >= next_sweep) {
 			sweep(w, now);
